@@ -1,0 +1,18 @@
+// k6p:host — the one door out of the sandbox. The host defines `__k6p_host` before
+// any module runs; the prelude imports this module first, then deletes the global,
+// so user code can never reach the raw function.
+const raw = globalThis.__k6p_host;
+
+/**
+ * Call a host operation (declared in src/sandbox/ops/).
+ * @param {string} op
+ * @param {unknown} [payload] JSON-serialisable; binary data as {buf: i} into `buffers`
+ * @param {ArrayBuffer[]} [buffers]
+ * @returns {{value: any, buffers: ArrayBuffer[]}}
+ */
+export function call(op, payload, buffers) {
+  const out = raw(op, payload === undefined ? undefined : JSON.stringify(payload), buffers);
+  if (out === undefined) return { value: undefined, buffers: [] };
+  if (typeof out === 'string') return { value: JSON.parse(out), buffers: [] };
+  return { value: out[0] === undefined ? undefined : JSON.parse(out[0]), buffers: out[1] || [] };
+}

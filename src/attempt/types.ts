@@ -1,0 +1,82 @@
+// What one attempt produces. The polling driver, the status document and the
+// reporters all read this shape; the field names are part of the JSON output.
+import type { NetworkReason, Timings } from '../http/types.js';
+
+/** Every reason an attempt can fail with (stable, CamelCase, valid as a Kubernetes condition reason). */
+export type AttemptReason =
+  | NetworkReason
+  | 'CheckFailed'
+  | 'ScriptFailed'
+  | 'ScriptTimeout'
+  | 'MemoryLimitExceeded'
+  | 'StackOverflow'
+  | 'UnexpectedStatus'
+  | 'Cancelled';
+
+export interface CheckTally {
+  name: string;
+  /** `::group::sub` path the check ran in, "" at top level. */
+  group: string;
+  passes: number;
+  fails: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Redacted. */
+  url: string;
+  status: number;
+  error: string;
+  error_code: number;
+  remote_ip: string;
+  remote_port: number;
+  local_ip: string;
+  local_port: number;
+  proto: string;
+  timings: Timings;
+  /** Network failure reason, when the request failed in the network. */
+  reason?: NetworkReason;
+  /** Human message for a network failure (redacted). */
+  message?: string;
+  /** Seconds from a Retry-After header on a 429/503 response. */
+  retryAfterSeconds?: number;
+}
+
+export interface ConsoleRecord {
+  level: 'log' | 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface AttemptResult {
+  /** 1-based attempt number. */
+  number: number;
+  outcome: 'passed' | 'failed';
+  /** Absent when passed. */
+  reason?: AttemptReason;
+  /** What happened, for a person; redacted. */
+  message: string;
+  startedAt: string; // RFC 3339
+  durationMs: number;
+  checks: CheckTally[];
+  requests: RequestRecord[];
+  console: ConsoleRecord[];
+  /** Longest Retry-After seen on a 429/503 response, in ms (stretches the next wait). */
+  retryAfterMs?: number;
+}
+
+/** Streamed while an attempt runs, for live output. */
+export type AttemptEvent =
+  | { type: 'request'; attempt: number; request: RequestRecord }
+  | { type: 'check'; attempt: number; name: string; group: string; passed: boolean }
+  | { type: 'console'; attempt: number; level: ConsoleRecord['level']; message: string };
+
+/** Runs one attempt. The driver passes the attempt number, the absolute deadline
+ *  for this attempt (epoch ms, already cut to the validation deadline) and a signal
+ *  that cancels it (deadline of the whole validation, SIGINT/SIGTERM). Must never throw:
+ *  failures come back as an `AttemptResult` with outcome `failed`. */
+export type AttemptRunner = (ctx: {
+  attempt: number;
+  deadline: number;
+  signal: AbortSignal;
+  onEvent?: (e: AttemptEvent) => void;
+}) => Promise<AttemptResult>;

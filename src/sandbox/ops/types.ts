@@ -1,0 +1,30 @@
+// The shape of a host operation that guest code can call through `k6p:host`.
+// Each op is declared once, validates its own payload, and returns plain data.
+
+export type Phase = 'init' | 'setup' | 'default' | 'teardown';
+
+/** What a worker-side op may read or record about the running attempt. */
+export interface OpContext {
+  phase: Phase;
+  /** Absolute deadline of the attempt (epoch ms). */
+  deadline: number;
+  /** The script's files (name → bytes), for `open()`. Names are relative to the script root. */
+  files: ReadonlyMap<string, Uint8Array>;
+  /** The file whose top level is being evaluated (for `open()` relative paths), "" if unknown. */
+  currentFile: string;
+}
+
+export interface OpResult {
+  value?: unknown;
+  buffers?: Uint8Array[];
+}
+
+/** A guest-visible error: becomes a guest Error with this name and message. */
+export class GuestError extends Error {
+  constructor(message: string, name = 'Error') {
+    super(message);
+    this.name = name;
+  }
+}
+
+export type OpHandler = (payload: any, buffers: Uint8Array[], ctx: OpContext) => OpResult | void;
