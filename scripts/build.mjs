@@ -1,0 +1,1 @@
+// Placeholder until the bundle build lands: nothing to build for source runs.
