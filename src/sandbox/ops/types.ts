@@ -10,6 +10,8 @@ export interface OpContext {
   deadline: number;
   /** The script's files (name → bytes), for `open()`. Names are relative to the script root. */
   files: ReadonlyMap<string, Uint8Array>;
+  /** Single-file sources: the folder further files may be read from (confined to it). */
+  root?: string;
   /** The file whose top level is being evaluated (for `open()` relative paths), "" if unknown. */
   currentFile: string;
 }

@@ -1,0 +1,335 @@
+// Runs one attempt inside the worker: a fresh engine, the prelude, the user's module,
+// then setup() → default(data) → teardown(data) as k6 would, with the event loop for
+// promises and timers. Returns what happened as plain data; never throws.
+import { posix } from 'node:path';
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
+import { dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
+import { guestSources } from './guest-sources.js';
+import { freshEngine } from './quickjs.js';
+import { coreOps, newJournal } from './ops/core.js';
+import { workerOps } from './ops/index.js';
+import { GuestError, type OpContext, type OpResult, type Phase } from './ops/types.js';
+import type { AttemptCommand, LimitHit, ThrownInfo, WorkerOutcome } from './protocol.js';
+import type { RemoteChannel } from './worker-channel.js';
+
+/** Load options a one-shot validation ignores (noted once). */
+const LOAD_OPTIONS = ['vus', 'duration', 'iterations', 'stages', 'scenarios', 'thresholds', 'rps', 'executor'];
+
+export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChannel): Promise<WorkerOutcome> {
+  const journal = newJournal();
+  journal.onCheck = (name, group, passed) => channel.event({ type: 'check', name, group, passed });
+  journal.onConsole = (rec) => channel.event({ type: 'console', ...rec });
+  const completed: Phase[] = [];
+  const notices: string[] = [];
+  let thrown: ThrownInfo | undefined;
+  let limit: LimitHit | undefined;
+  let stopForAbort = false;
+
+  const opCtx: OpContext = {
+    phase: 'init',
+    deadline: cmd.deadline,
+    files: new Map(cmd.files),
+    currentFile: cmd.entry,
+    ...(cmd.root ? { root: cmd.root } : {}),
+  };
+  const info = () => ({ ...cmd.info, phase: opCtx.phase });
+  const sleep = (ms: number) => {
+    const left = cmd.deadline - Date.now();
+    channel.sleep(Math.min(ms, Math.max(0, left)));
+    if (ms >= left) {
+      limit = 'timeout';
+      throw new GuestError('interrupted', 'InternalError');
+    }
+    if (channel.cancelled()) throw new GuestError('interrupted', 'InternalError');
+  };
+  const local = { ...coreOps(journal, info, sleep), ...workerOps };
+  const dispatch = (op: string, payload: unknown, buffers: Uint8Array[]): OpResult | void => {
+    const handler = local[op];
+    if (handler) {
+      const r = handler(payload, buffers, opCtx);
+      if (op === 'test.abort') stopForAbort = true;
+      return r;
+    }
+    if (!channel.isRemote(op)) throw new GuestError(`unknown host operation ${op}`);
+    if (opCtx.phase === 'init' && op.startsWith('http.')) {
+      throw new GuestError(
+        op === 'http.batch' ? 'Using batch in the init context is not supported' : 'Making http requests in the init context is not supported',
+      );
+    }
+    if (opCtx.phase === 'init' && op === 'jar.vu') throw new GuestError('http.cookieJar() is not available in the init context');
+    const r = channel.call(op, payload, buffers, cmd.deadline);
+    if (Date.now() >= cmd.deadline) limit ??= 'timeout';
+    return r;
+  };
+
+  let ctx: QuickJSContext | undefined;
+  let rt: QuickJSRuntime | undefined;
+  const held: QuickJSHandle[] = [];
+  try {
+    const engine = await freshEngine(cmd.memoryLimitBytes);
+    rt = engine.newRuntime();
+    rt.setMemoryLimit(cmd.memoryLimitBytes);
+    rt.setMaxStackSize(cmd.stackLimitBytes);
+    rt.setInterruptHandler(() => {
+      if (channel.cancelled() || stopForAbort) return true;
+      if (Date.now() >= cmd.deadline) {
+        limit ??= 'timeout';
+        return true;
+      }
+      return false;
+    });
+    const guest = guestSources();
+    rt.setModuleLoader(
+      (name) => guest.modules[name] ?? cmd.modules[name]?.code ?? { error: new Error(`module not found: ${name}`) },
+      (base, requested) => normalize(base, requested, guest.modules, cmd.modules),
+    );
+    ctx = rt.newContext();
+    const c = ctx;
+    installHostFunction(c, dispatch);
+
+    // The prelude installs globals and captures the host door; errors here are ours, not the user's.
+    const prelude = settle(c, rt, c.unwrapResult(c.evalCode(guest.modules[guest.prelude]!, guest.prelude, { type: 'module' })), null, cmd.deadline, channel);
+    if (!prelude.ok) throw new Error(`runtime prelude failed: ${describeThrown(c, prelude.error).message}`);
+    prelude.value.dispose();
+    const hooks = c.getProp(c.global, '__k6p_loop_hooks');
+    held.push(hooks);
+    c.setProp(c.global, '__k6p_loop_hooks', c.undefined);
+    const loop = { c, rt, hooks };
+
+    const runPhase = (phase: Phase, produce: () => { value: QuickJSHandle } | { error: QuickJSHandle }): QuickJSHandle | undefined => {
+      opCtx.phase = phase;
+      const r = produce();
+      if ('error' in r) {
+        record(phase, r.error);
+        return undefined;
+      }
+      const s = settle(c, rt!, r.value, loop, cmd.deadline, channel);
+      if (!s.ok) {
+        record(phase, s.error);
+        return undefined;
+      }
+      completed.push(phase);
+      return s.value;
+    };
+    const record = (phase: Phase, errH: QuickJSHandle) => {
+      const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
+      if (errH.alive) errH.dispose();
+      thrown ??= { phase, ...d };
+      limit ??= classifyLimit(d);
+    };
+
+    const ns = runPhase('init', () => {
+      const r = c.evalCode(cmd.modules[cmd.entry]!.code, cmd.entry, { type: 'module' });
+      return r.error ? { error: r.error } : { value: r.value };
+    });
+    if (!ns) return finish();
+    held.push(ns);
+
+    const options = c.getProp(ns, 'options').consume((h) => (c.typeof(h) === 'object' ? dumpJson(c, h) : undefined));
+    if (options && typeof options === 'object') {
+      const ignored = LOAD_OPTIONS.filter((k) => k in (options as object));
+      if (ignored.length) notices.push(`options ${ignored.join(', ')} are for load tests; a validation runs the script once per attempt and ignores them`);
+    }
+    channel.call('options', { options: options ?? {} }, [], cmd.deadline);
+
+    const fn = (name: string) => {
+      const h = c.getProp(ns, name);
+      if (c.typeof(h) === 'function') {
+        held.push(h);
+        return h;
+      }
+      h.dispose();
+      return undefined;
+    };
+    const setupFn = fn('setup');
+    const defaultFn = fn('default');
+    const teardownFn = fn('teardown');
+
+    let dataJson: string | undefined;
+    if (setupFn) {
+      const v = runPhase('setup', () => callGuest(c, setupFn, []));
+      if (!v) return finish(); // k6: a failing setup skips the iterations and teardown
+      dataJson = JSON.stringify(dumpJson(c, v));
+      v.dispose();
+    }
+    if (stopForAbort) return finish();
+    const withData = () => (dataJson === undefined ? [] : [parseInGuest(c, dataJson)]);
+    if (defaultFn) {
+      const args = withData();
+      runPhase('default', () => callGuest(c, defaultFn, args))?.dispose();
+      args.forEach((a) => a.dispose());
+    } else {
+      notices.push('the script exports no default function: only its top level and setup() ran');
+    }
+    if (teardownFn && !channel.cancelled() && limit === undefined) {
+      stopForAbort = false; // k6 still runs teardown after test.abort() in the iteration
+      const args = withData();
+      runPhase('teardown', () => callGuest(c, teardownFn, args))?.dispose();
+      args.forEach((a) => a.dispose());
+    }
+    return finish();
+  } catch (err) {
+    // A host-level failure inside the engine (V8 stack overflow escaping WASM, an abort):
+    // the engine instance is discarded with this attempt.
+    const e = err as Error;
+    const d = { name: e?.name ?? 'Error', message: String(e?.message ?? e), stack: '' };
+    thrown ??= { phase: opCtx.phase, ...d };
+    limit ??= e instanceof RangeError ? 'stack' : classifyLimit(d);
+    return finish();
+  } finally {
+    for (const h of held.reverse()) {
+      try {
+        if (h.alive) h.dispose();
+      } catch {
+        /* disposal must never take the worker down */
+      }
+    }
+    try {
+      ctx?.dispose();
+      rt?.dispose();
+    } catch {
+      /* a leaked handle or corrupted engine: the instance is thrown away anyway */
+    }
+  }
+
+  function finish(): WorkerOutcome {
+    return {
+      checks: [...journal.checks.values()],
+      console: journal.console,
+      consoleDropped: journal.consoleDropped,
+      failCalls: journal.failCalls,
+      ...(journal.testFail !== undefined ? { testFail: journal.testFail } : {}),
+      ...(journal.testAbort !== undefined ? { testAbort: journal.testAbort } : {}),
+      ...(thrown ? { thrown } : {}),
+      ...(limit && !journal.testAbort ? { limit } : {}),
+      ...(channel.cancelled() ? { cancelled: true } : {}),
+      completed,
+      notices,
+    };
+  }
+}
+
+function classifyLimit(d: { name: string; message: string }): LimitHit | undefined {
+  const m = d.message.toLowerCase();
+  if (m.includes('out of memory')) return 'memory';
+  if (m.includes('stack overflow') || m.includes('maximum call stack')) return 'stack';
+  return undefined;
+}
+
+function callGuest(c: QuickJSContext, fn: QuickJSHandle, args: QuickJSHandle[]): { value: QuickJSHandle } | { error: QuickJSHandle } {
+  const r = c.callFunction(fn, c.undefined, ...args);
+  return r.error ? { error: r.error } : { value: r.value };
+}
+
+/** Module name resolution: k6 modules by name, user files relative to the importer and
+ *  inside the script's file set, runtime internals only from runtime modules. */
+export function normalize(
+  base: string,
+  requested: string,
+  guest: Record<string, string>,
+  user: Record<string, unknown>,
+): string | { error: Error } {
+  const fromRuntime = base.startsWith('k6p:');
+  if (requested.startsWith('k6p:')) {
+    return fromRuntime && guest[requested] !== undefined ? requested : { error: new Error(`module not found: ${requested}`) };
+  }
+  if (guest[requested] !== undefined) return requested;
+  if (!fromRuntime && (requested.startsWith('./') || requested.startsWith('../'))) {
+    const name = posix.normalize(posix.join(posix.dirname(base), requested));
+    if (name.startsWith('../') || name === '..') {
+      return { error: new Error(`import "${requested}" from ${base} leaves the script's folder`) };
+    }
+    if (user[name] !== undefined) return name;
+    return { error: new Error(`import "${requested}" from ${base}: no such file in the script's folder`) };
+  }
+  return { error: new Error(`module not found: ${requested}`) };
+}
+
+type Settled = { ok: true; value: QuickJSHandle } | { ok: false; error: QuickJSHandle };
+
+/** Drives the event loop until `h` (a promise or a plain value) settles, the deadline
+ *  passes or the attempt is cancelled. `loop` is null while the prelude itself runs. */
+function settle(
+  c: QuickJSContext,
+  rt: QuickJSRuntime,
+  h: QuickJSHandle,
+  loop: { hooks: QuickJSHandle } | null,
+  deadline: number,
+  channel: RemoteChannel,
+): Settled {
+  for (;;) {
+    const jobs = rt.executePendingJobs();
+    if (jobs.error) {
+      // A job threw outside any promise chain we wait on (e.g. an interrupt inside a
+      // callback): surface it as the phase's error.
+      h.dispose();
+      return { ok: false, error: jobs.error };
+    }
+    const st = c.getPromiseState(h);
+    if (st.type === 'fulfilled') {
+      if (st.notAPromise) return { ok: true, value: h };
+      h.dispose();
+      return { ok: true, value: st.value };
+    }
+    if (st.type === 'rejected') {
+      h.dispose();
+      return { ok: false, error: st.error };
+    }
+    if (!loop) {
+      h.dispose();
+      return { ok: false, error: c.newError('the runtime prelude did not settle') };
+    }
+    const now = Date.now();
+    if (channel.cancelled() || now >= deadline) {
+      h.dispose();
+      return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
+    }
+    const hook = (name: string, ...args: QuickJSHandle[]) => {
+      const fn = c.getProp(loop.hooks, name);
+      try {
+        return c.unwrapResult(c.callFunction(fn, loop.hooks, ...args));
+      } finally {
+        fn.dispose();
+      }
+    };
+    // Deliver finished async operations first, then due timers.
+    const settled = channel.takeSettled();
+    if (settled.length) {
+      for (const s of settled) {
+        const args = [
+          c.newNumber(s.id),
+          s.ok ? c.true : c.false,
+          c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
+          buffersToGuest(c, s.buffers ?? []),
+        ];
+        hook('settle', ...args).dispose();
+        args.forEach((a) => a.alive && a.dispose());
+      }
+      continue;
+    }
+    const due = hook('nextDue').consume((v) => c.getNumber(v));
+    if (due >= 0 && due <= now) {
+      const n = c.newNumber(now);
+      hook('runDue', n).dispose();
+      n.dispose();
+      continue;
+    }
+    const pending = hook('pendingOps').consume((v) => c.getNumber(v));
+    if (due < 0 && pending === 0) {
+      h.dispose();
+      return { ok: false, error: c.newError('the promise can never settle: nothing is pending (no timer, no request)') };
+    }
+    const until = Math.min(due >= 0 ? due : Infinity, deadline);
+    channel.waitForSettle(until - now);
+  }
+}
+
+function buffersToGuest(c: QuickJSContext, bufs: Uint8Array[]): QuickJSHandle {
+  const arr = c.newArray();
+  bufs.forEach((b, i) => {
+    const ab = c.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    c.setProp(arr, i, ab);
+    ab.dispose();
+  });
+  return arr;
+}

@@ -1,0 +1,173 @@
+// The main thread's handle on a sandbox worker: start it, send it attempts, answer its
+// remote operations, and terminate it when an attempt overruns its deadline. The main
+// thread never blocks, so timers, signals and the watchdog keep working.
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { OpResult } from './ops/types.js';
+import {
+  SIGNAL_CANCEL,
+  SIGNAL_REPLY,
+  type AttemptCommand,
+  type FromWorker,
+  type ModuleCode,
+  type OpMessage,
+  type OpReply,
+  type WorkerOutcome,
+} from './protocol.js';
+
+declare const __K6P_BUNDLED__: boolean | undefined;
+
+/** How long after the deadline (or a cancel) a worker may take to stop before it is terminated. */
+export const KILL_GRACE_MS = 500;
+/** The worker's own stack: QuickJS's stack limit must trip well before it. */
+const WORKER_STACK_MB = 16;
+
+export interface OpHandlers {
+  /** A remote operation (http.*, jar.*, options). May be async; throw a GuestError to fail it. */
+  onOp(op: string, payload: unknown, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void> | OpResult | void;
+  onEvent?(e: Extract<FromWorker, { type: 'check' | 'console' }>): void;
+}
+
+/** Delivers the result of an async operation (http.asyncRequest) to the guest later. */
+export type Settle = (id: number, r: { ok: true; value: unknown; buffers?: Uint8Array[] } | { ok: false; error: string }) => void;
+
+function workerScript(): { file: string | URL; execArgv?: string[] } {
+  if (typeof __K6P_BUNDLED__ !== 'undefined' && __K6P_BUNDLED__) return { file: __filename };
+  return { file: fileURLToPath(new URL('./worker-entry.ts', import.meta.url)) };
+}
+
+export class Sandbox {
+  private worker: Worker | undefined;
+  private opsPort!: MessagePort;
+  private flags!: Int32Array;
+  private seq = 0;
+  private current: { id: number; resolve: (m: FromWorker) => void; handlers?: OpHandlers } | undefined;
+  private exited: ((err: Error) => void) | undefined;
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const { port1, port2 } = new MessageChannel();
+    const shared = new SharedArrayBuffer(8);
+    this.flags = new Int32Array(shared);
+    this.opsPort = port1;
+    const { file } = workerScript();
+    const w = new Worker(file, {
+      workerData: { role: 'k6-preflight-sandbox', opsPort: port2, shared },
+      transferList: [port2],
+      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+      stdout: false,
+      stderr: false,
+    });
+    w.on('message', (m: FromWorker) => this.onWorkerMessage(m));
+    w.on('error', (err) => this.exited?.(err));
+    w.on('exit', (code) => {
+      if (this.worker === w) this.worker = undefined;
+      this.exited?.(new Error(`sandbox worker exited (code ${code})`));
+    });
+    port1.on('message', (m: OpMessage) => void this.onOp(m));
+    w.unref();
+    port1.unref();
+    this.worker = w;
+    return w;
+  }
+
+  private onWorkerMessage(m: FromWorker) {
+    if (m.type === 'check' || m.type === 'console') this.current?.handlers?.onEvent?.(m);
+    else if (this.current && m.id === this.current.id) this.current.resolve(m);
+  }
+
+  private async onOp(m: OpMessage) {
+    const handlers = this.current?.handlers;
+    let reply: OpReply;
+    try {
+      if (!handlers) throw new Error('no attempt is running');
+      const r = await handlers.onOp(m.op, m.payload, m.buffers, (id, s) => this.post({ type: 'settle', id, ...s }));
+      reply = { type: 'reply', id: m.id, ...(r ?? {}) };
+    } catch (err) {
+      const e = err as Error;
+      reply = { type: 'reply', id: m.id, error: { name: e?.name ?? 'Error', message: String(e?.message ?? e) } };
+    }
+    this.post(reply);
+  }
+
+  private post(reply: OpReply) {
+    if (!this.worker) return;
+    this.opsPort.postMessage(reply);
+    Atomics.store(this.flags, SIGNAL_REPLY, 1);
+    Atomics.notify(this.flags, SIGNAL_REPLY);
+  }
+
+  /** Sends a command and waits for its answer; rejects if the worker dies first. */
+  private exchange(cmd: { type: string; id: number }, handlers?: OpHandlers): Promise<FromWorker> {
+    const w = this.ensureWorker();
+    return new Promise<FromWorker>((resolve, reject) => {
+      this.current = { id: cmd.id, resolve, ...(handlers ? { handlers } : {}) };
+      this.exited = reject;
+      w.postMessage(cmd);
+    }).finally(() => {
+      this.current = undefined;
+      this.exited = undefined;
+    });
+  }
+
+  /** QuickJS syntax check of every module. */
+  async compile(modules: Record<string, ModuleCode>) {
+    const m = await this.exchange({ type: 'compile', id: ++this.seq, modules } as { type: string; id: number });
+    return m.type === 'compiled' ? m.errors : [];
+  }
+
+  /** Runs one attempt. Resolves with the worker's outcome; on a watchdog kill, with a
+   *  synthetic outcome saying so. Never rejects. */
+  async runAttempt(cmd: Omit<AttemptCommand, 'type' | 'id'>, handlers: OpHandlers, signal?: AbortSignal): Promise<WorkerOutcome> {
+    const id = ++this.seq;
+    this.ensureWorker();
+    Atomics.store(this.flags, SIGNAL_CANCEL, 0);
+    let killed: 'deadline' | 'cancel' | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const kill = (why: 'deadline' | 'cancel') => {
+      killed ??= why;
+      void this.worker?.terminate();
+    };
+    const onAbort = () => {
+      // Wake the worker (sleep, blocked calls) and let it stop cleanly; terminate if it doesn't.
+      Atomics.store(this.flags, SIGNAL_CANCEL, 1);
+      Atomics.notify(this.flags, SIGNAL_CANCEL);
+      Atomics.notify(this.flags, SIGNAL_REPLY);
+      setTimeout(() => kill('cancel'), KILL_GRACE_MS).unref();
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => kill('deadline'), Math.max(0, cmd.deadline - Date.now()) + KILL_GRACE_MS);
+    try {
+      const m = await this.exchange({ type: 'attempt', id, ...cmd } as AttemptCommand, handlers);
+      if (m.type === 'done') return m.outcome;
+      throw new Error('unexpected answer from the sandbox');
+    } catch (err) {
+      return {
+        checks: [],
+        console: [],
+        consoleDropped: 0,
+        failCalls: [],
+        completed: [],
+        notices: [],
+        ...(killed === 'cancel' ? { cancelled: true } : { limit: killed === 'deadline' ? ('timeout' as const) : undefined }),
+        thrown: {
+          phase: 'default',
+          name: 'InternalError',
+          message: killed ? 'the sandbox did not stop in time and was terminated' : `the sandbox failed: ${(err as Error).message}`,
+          stack: '',
+        },
+      };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.opsPort?.close();
+    await w?.terminate();
+  }
+}

@@ -1,0 +1,95 @@
+// Prepares a script source for the sandbox, once per validation: collects the modules
+// reachable from the entry by static imports (inside the file set only), strips
+// TypeScript with esbuild, and reports a missing import with the importing file:line:col.
+import { posix } from 'node:path';
+import { createRequire } from 'node:module';
+import { parse as parseImports } from 'es-module-lexer';
+import { UsageError } from '../errors.js';
+import type { ModuleCode } from '../sandbox/protocol.js';
+import { readConfined, type ScriptSource } from './source.js';
+import { lineCol } from './location.js';
+
+export interface CompiledScript {
+  origin: string;
+  entry: string;
+  modules: Record<string, ModuleCode>;
+  files: Map<string, Uint8Array>;
+  root?: string;
+}
+
+const TS = /\.(ts|mts|cts)$/i;
+
+export function compileScript(src: ScriptSource, k6Modules: readonly string[]): CompiledScript {
+  const files = new Map(src.files);
+  const modules: Record<string, ModuleCode> = {};
+  const read = (name: string) => files.get(name) ?? (src.root ? cache(name, readConfined(src.root, name)) : undefined);
+  const cache = (name: string, bytes: Uint8Array | undefined) => {
+    if (bytes) files.set(name, bytes);
+    return bytes;
+  };
+
+  const queue = [src.entry];
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (modules[name]) continue;
+    const bytes = read(name);
+    if (!bytes) throw new UsageError(`${src.origin}: ${name} not found`);
+    const text = Buffer.from(bytes).toString('utf8');
+    const mod = TS.test(name) ? stripTypes(name, text) : { code: text };
+    modules[name] = mod;
+
+    let imports;
+    try {
+      [imports] = parseImports(mod.code, name);
+    } catch (err) {
+      // The lexer only fails on broken syntax; QuickJS's own check reports it precisely.
+      continue;
+    }
+    for (const imp of imports) {
+      const spec = imp.specifier ?? undefined;
+      if (spec === undefined) continue; // dynamic import of a computed name: resolved at run time
+      if (k6Modules.includes(spec)) continue;
+      const where = () => {
+        const { line, col } = lineCol(mod.code, imp.start);
+        return `${name}:${line}:${col}`;
+      };
+      if (spec.startsWith('./') || spec.startsWith('../')) {
+        const target = posix.normalize(posix.join(posix.dirname(name), spec));
+        if (target.startsWith('../')) throw new UsageError(`${where()}: import "${spec}" leaves the script's folder`);
+        if (!read(target)) throw new UsageError(`${where()}: import "${spec}": no such file in the script's folder or ConfigMap`);
+        if (imp.type === 'static') queue.push(target);
+        continue;
+      }
+      if (imp.type !== 'static') continue; // a dynamic import of a non-k6 name fails at run time like k6
+      const hint = /^https?:/.test(spec)
+        ? 'remote modules are not fetched; copy the file beside the script'
+        : `only k6 modules (${k6Modules.join(', ')}) and relative files can be imported`;
+      throw new UsageError(`${where()}: cannot import "${spec}": ${hint}`);
+    }
+  }
+  return { origin: src.origin, entry: src.entry, modules, files, ...(src.root ? { root: src.root } : {}) };
+}
+
+type EsbuildTransform = (code: string, opts: object) => { code: string; map: string };
+
+let transformSync: EsbuildTransform | undefined;
+
+function stripTypes(name: string, code: string): ModuleCode {
+  if (!transformSync) {
+    try {
+      const req = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+      transformSync = (req('esbuild') as { transformSync: EsbuildTransform }).transformSync;
+    } catch {
+      throw new UsageError(`${name}: TypeScript scripts need esbuild (npm install esbuild beside k6-preflight), or compile the script to JavaScript first`);
+    }
+  }
+  try {
+    const out = transformSync(code, { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'external', sourcefile: name });
+    return { code: out.code, map: out.map };
+  } catch (err) {
+    const e = err as { errors?: { text: string; location?: { line: number; column: number } }[] };
+    const first = e.errors?.[0];
+    if (first) throw new UsageError(`${name}:${first.location?.line ?? 0}:${(first.location?.column ?? 0) + 1}: ${first.text}`);
+    throw err;
+  }
+}
