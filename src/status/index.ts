@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './conditions.js';
+export * from './machine.js';
