@@ -9,7 +9,8 @@ import releaseSyncImport from '@jitl/quickjs-wasmfile-release-sync';
 // The package is dual CJS/ESM: unwrap the CJS default when a bundler hands us the namespace.
 const releaseSync = ((releaseSyncImport as { default?: unknown }).default ?? releaseSyncImport) as QuickJSSyncVariant;
 
-declare const __K6P_QUICKJS_WASM__: Uint8Array | undefined;
+/** The bundle embeds the WASM as base64 (one file, no node_modules). */
+declare const __K6P_QUICKJS_WASM_B64__: string | undefined;
 
 const PAGE = 64 * 1024;
 /** The QuickJS build's initial memory (16 MiB): the smallest cap that can instantiate. */
@@ -18,7 +19,7 @@ export const MIN_MEMORY_BYTES = 256 * PAGE;
 let compiled: WebAssembly.Module | undefined;
 
 function wasmBytes(): Uint8Array {
-  if (typeof __K6P_QUICKJS_WASM__ !== 'undefined') return __K6P_QUICKJS_WASM__;
+  if (typeof __K6P_QUICKJS_WASM_B64__ !== 'undefined') return Buffer.from(__K6P_QUICKJS_WASM_B64__, 'base64');
   const require = createRequire(import.meta.url);
   return readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
 }

@@ -1,1 +1,0 @@
-// Placeholder until the bundle build lands: nothing to build for source runs.

@@ -1,0 +1,79 @@
+// What every command does around its work: build the reporter, redactor and engine
+// settings from flags, turn SIGINT/SIGTERM into a clean abort, map errors to exit codes.
+import { UsageError } from '../errors.js';
+import { createRedactor, type Redactor } from '../http/redact.js';
+import type { EngineOptions } from '../http/types.js';
+import { ManifestError } from '../manifest/errors.js';
+import { jsonReporter, textReporter, type Reporter } from '../report/reporter.js';
+import { createStyle, useColor } from '../report/style.js';
+import { engineFlags, envFrom, type NetworkFlagValues, type ScriptFlagValues } from './flags.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface OutputFlagValues {
+  output: 'text' | 'json';
+  color?: boolean;
+}
+
+export function makeReporter(f: OutputFlagValues, live: boolean): Reporter {
+  if (f.output === 'json') return jsonReporter(process.stdout);
+  return textReporter(process.stdout, createStyle(useColor(process.stdout, f.color)), { live });
+}
+
+export interface Prepared {
+  env: Record<string, string>;
+  redactor: Redactor;
+  engine: Partial<EngineOptions>;
+}
+
+export async function prepareCommon(f: ScriptFlagValues & NetworkFlagValues): Promise<Prepared> {
+  const { env, secrets } = envFrom(f);
+  const redactor = createRedactor({ secretValues: secrets });
+  const engine = await engineFlags(f, secrets);
+  return { env, redactor, engine };
+}
+
+/** An AbortController that SIGINT/SIGTERM abort; `code()` is 130/143 once a signal came. */
+export function signalAbort(): { signal: AbortSignal; code(): number | undefined; dispose(): void; which(): string | undefined } {
+  const ac = new AbortController();
+  let got: NodeJS.Signals | undefined;
+  const on = (sig: NodeJS.Signals) => () => {
+    if (got) process.exit(sig === 'SIGINT' ? 130 : 143); // a second signal: stop now
+    got = sig;
+    ac.abort(new Error(`stopped by ${sig}`));
+  };
+  const int = on('SIGINT');
+  const term = on('SIGTERM');
+  process.on('SIGINT', int);
+  process.on('SIGTERM', term);
+  return {
+    signal: ac.signal,
+    code: () => (got === 'SIGINT' ? 130 : got === 'SIGTERM' ? 143 : undefined),
+    which: () => got,
+    dispose() {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+    },
+  };
+}
+
+/** Runs a command body and maps what it throws to an exit code with a clear message. */
+export async function guard(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ManifestError) {
+      process.stderr.write(`k6-preflight: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    const e = err as Error;
+    if (e?.name === 'DurationError' || e?.name === 'PlanError' || e?.name === 'ExpectError') {
+      process.stderr.write(`k6-preflight: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`k6-preflight: internal error: ${e?.stack ?? e}\n`);
+    return EXIT_FAILED;
+  }
+}

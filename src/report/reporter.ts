@@ -1,0 +1,132 @@
+// Reporters turn driver events into output. Text is for people (live lines, a countdown
+// on a TTY); JSON lines are for tools (the operator reads pod logs, so the verdict is last).
+import type { AttemptEvent } from '../attempt/types.js';
+import type { DriverEvent } from '../poll/driver.js';
+import { humanDuration } from '../plan/duration.js';
+import type { StatusDocument } from '../status/types.js';
+import type { Style } from './style.js';
+
+export interface Reporter {
+  event(e: DriverEvent | AttemptEvent): void;
+  notice(text: string): void;
+  result(status: StatusDocument): void;
+  /** Stops timers (the TTY countdown). */
+  close(): void;
+}
+
+export interface Sink {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
+
+export function jsonReporter(out: Sink): Reporter {
+  const line = (o: object) => out.write(JSON.stringify(o) + '\n');
+  return {
+    event(e) {
+      switch (e.type) {
+        case 'request':
+          return line({ type: 'request', attempt: e.attempt, ...e.request });
+        case 'check':
+        case 'console':
+          return line(e);
+        case 'attempt': {
+          // The event's own `type` (Normal/Warning, as a Kubernetes Event) becomes `eventType`.
+          const { type: eventType, ...rest } = e.event;
+          return line({ type: 'attempt', ...rest, eventType });
+        }
+        case 'condition':
+          return line({ type: 'condition', condition: e.condition });
+        case 'waiting':
+          return line(e);
+        default:
+          return; // status snapshots go to --status-file, attemptStarted is implied by the attempt event
+      }
+    },
+    notice: (text) => line({ type: 'notice', message: text }),
+    result: (status) => line({ type: 'result', status }),
+    close() {},
+  };
+}
+
+export function textReporter(out: Sink, style: Style, opts: { live: boolean }): Reporter {
+  let countdown: NodeJS.Timeout | undefined;
+  let countdownShown = false;
+  const clearCountdown = () => {
+    if (countdown) clearInterval(countdown);
+    countdown = undefined;
+    if (countdownShown) out.write('\r\x1b[2K');
+    countdownShown = false;
+  };
+  const write = (s: string) => {
+    clearCountdown();
+    out.write(s + '\n');
+  };
+  let startedAt = Date.now();
+  let deadline: number | undefined;
+
+  return {
+    event(e) {
+      switch (e.type) {
+        case 'attemptStarted':
+          deadline ??= undefined;
+          return write(style.bold(`attempt ${e.attempt}`) + style.dim(` at ${e.at.slice(11, 23)}`));
+        case 'request': {
+          const r = e.request;
+          const head = `  ${r.method} ${r.url}`;
+          const took = style.dim(`${Math.round(r.timings.duration || 0)} ms`);
+          if (r.reason) return write(`${head} ${style.bad(`✗ ${r.reason}`)} ${style.dim(r.message ?? r.error)}`);
+          const st = r.status >= 400 ? style.bad(String(r.status)) : style.ok(String(r.status));
+          return write(`${head} → ${st} ${took}`);
+        }
+        case 'check':
+          return write(`  ${e.passed ? style.ok('✓') : style.bad('✗')} ${e.group ? `${e.group}::` : ''}${e.name}`);
+        case 'console':
+          return write(style.dim(`  console.${e.level}: `) + e.message);
+        case 'attempt': {
+          const ev = e.event;
+          const verdict = ev.outcome === 'passed' ? style.ok('passed') : `${style.bad('failed')} ${style.bold(ev.reason)}`;
+          const next = ev.nextAttemptAt ? style.dim(`; next attempt at ${ev.nextAttemptAt.slice(11, 19)}`) : '';
+          return write(`  ${verdict} in ${humanDuration(ev.durationMs)}: ${ev.message}${next}`);
+        }
+        case 'status':
+          startedAt = Date.parse(e.status.startedAt);
+          if (e.status.deadline) deadline = Date.parse(e.status.deadline);
+          return;
+        case 'waiting': {
+          if (!opts.live || !out.isTTY) return;
+          const at = Date.parse(e.at);
+          const tick = () => {
+            const left = Math.max(0, at - Date.now());
+            const elapsed = humanDuration(Date.now() - startedAt);
+            const budget = deadline ? ` of ${humanDuration(deadline - startedAt)}` : '';
+            out.write(`\r\x1b[2K${style.dim(`next attempt in ${humanDuration(Math.ceil(left / 1000) * 1000)} · ${elapsed} elapsed${budget}`)}`);
+            countdownShown = true;
+          };
+          clearCountdown();
+          tick();
+          countdown = setInterval(tick, 1000);
+          countdown.unref();
+          return;
+        }
+        default:
+          return;
+      }
+    },
+    notice: (text) => write(style.warn(`note: ${text}`)),
+    result(status) {
+      const ok = status.phase === 'Succeeded';
+      const last = status.lastAttempt;
+      if (last && last.checks.length) {
+        const lines = last.checks.map((c) => {
+          const mark = c.fails ? style.bad('✗') : style.ok('✓');
+          return `  ${mark} ${c.group ? `${c.group}::` : ''}${c.name} ${style.dim(`${c.passes}/${c.passes + c.fails}`)}`;
+        });
+        write(style.dim('checks (last attempt):') + '\n' + lines.join('\n'));
+      }
+      const phase = ok ? style.ok(status.phase) : style.bad(status.phase);
+      const reason = ok ? '' : ` ${style.bold(status.reason)}`;
+      write(`${phase}${reason}: ${status.message}`);
+    },
+    close: clearCountdown,
+  };
+}
