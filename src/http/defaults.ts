@@ -1,0 +1,82 @@
+// Engine defaults and option resolution: one place that says what an unset option means.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EngineOptions } from './types.js';
+import { parseLocalIPs } from './local-ips.js';
+
+/** Finds this package's version by walking up from this file (works from src/ and dist/). */
+function packageVersion(): string {
+  try {
+    let dir = dirname(fileURLToPath(import.meta.url));
+    for (let i = 0; i < 6; i++) {
+      const p = join(dir, 'package.json');
+      if (existsSync(p)) {
+        const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === 'k6-preflight' && pkg.version) return pkg.version;
+      }
+      dir = dirname(dir);
+    }
+  } catch {
+    /* fall through */
+  }
+  return '0.0.0';
+}
+
+export const VERSION = packageVersion();
+
+/**
+ * Default User-Agent. k6 sends `Grafana k6/<version>`; we name ourselves instead (servers
+ * and WAF logs should show who is knocking), and say we speak the k6 API.
+ * Scripts and the CLI override it with the k6 `userAgent` option.
+ */
+export const DEFAULT_USER_AGENT = `k6-preflight/${VERSION} (k6-compatible)`;
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_REDIRECTS = 10;
+/** Cap on the response header block (status line + all headers). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+export function defaultEngineOptions(): EngineOptions {
+  return {
+    userAgent: DEFAULT_USER_AGENT,
+    insecureSkipTLSVerify: false,
+    ca: [],
+    tlsAuth: [],
+    hosts: {},
+    localIPs: [],
+    allowHosts: [],
+    connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    maxRedirects: DEFAULT_MAX_REDIRECTS,
+    discardResponseBodies: false,
+    secretParams: [],
+    secretValues: [],
+  };
+}
+
+/**
+ * Fills unset fields with defaults. `undefined` means "not given"; `localIPs` entries may be
+ * ranges or CIDRs (expanded here). Invalid numbers fall back to the default.
+ */
+export function resolveEngineOptions(partial: Partial<EngineOptions> = {}): EngineOptions {
+  const d = defaultEngineOptions();
+  const num = (v: number | undefined, def: number, min = 0) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min ? v : def;
+  const out: EngineOptions = {
+    ...d,
+    ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)),
+  } as EngineOptions;
+  out.userAgent = typeof partial.userAgent === 'string' ? partial.userAgent : d.userAgent;
+  out.connectTimeoutMs = num(partial.connectTimeoutMs, d.connectTimeoutMs, 1);
+  out.maxBodyBytes = num(partial.maxBodyBytes, d.maxBodyBytes, 0);
+  out.maxRedirects = Math.floor(num(partial.maxRedirects, d.maxRedirects, 0));
+  out.localIPs = parseLocalIPs(partial.localIPs ?? []);
+  out.ca = [...(partial.ca ?? [])];
+  out.tlsAuth = [...(partial.tlsAuth ?? [])];
+  out.hosts = { ...(partial.hosts ?? {}) };
+  out.allowHosts = [...(partial.allowHosts ?? [])];
+  return out;
+}
