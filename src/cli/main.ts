@@ -1,6 +1,8 @@
 // The CLI: commands are registered explicitly, one file each.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { registerCheck } from './commands/check.js';
+import { registerPoll } from './commands/poll.js';
 import { registerRun } from './commands/run.js';
 import { VERSION } from '../version.js';
 
@@ -20,5 +22,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
       process.exit(2);
     });
   cli = registerRun(cli);
+  cli = registerPoll(cli);
+  cli = registerCheck(cli);
   await cli.parseAsync();
 }

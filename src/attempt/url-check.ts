@@ -1,0 +1,76 @@
+// The built-in connectivity check (#644 `connectivityCheck`): one request, a verdict
+// on its status. No script, no sandbox.
+import { createHttpEngine } from '../http/engine.js';
+import type { Redactor } from '../http/redact.js';
+import type { EngineOptions, HttpRequest } from '../http/types.js';
+import { defaultEngineOptions } from '../http/defaults.js';
+import { formatExpect, statusExpected, type StatusRange } from '../plan/expect.js';
+import { requestRecord } from './request-record.js';
+import type { AttemptResult, AttemptRunner } from './types.js';
+
+export interface UrlCheck {
+  url: string;
+  method: string;
+  expect: readonly StatusRange[];
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** How much of an unexpected response's body a message quotes. */
+const EXCERPT_CHARS = 200;
+
+export function urlCheckRunner(check: UrlCheck, engineFlags: Partial<EngineOptions>, redactor: Redactor): AttemptRunner {
+  const options: EngineOptions = { ...defaultEngineOptions(), ...engineFlags };
+  return async (ctx) => {
+    const started = Date.now();
+    const engine = createHttpEngine(options);
+    const req: HttpRequest = {
+      method: check.method,
+      url: check.url,
+      headers: check.headers,
+      body: check.body !== undefined ? Buffer.from(check.body) : null,
+      timeoutMs: Math.max(1, ctx.deadline - started),
+      maxRedirects: options.maxRedirects,
+      responseType: 'text',
+    };
+    try {
+      const res = await engine.request(req, ctx.signal);
+      const rec = requestRecord(req, res, redactor);
+      ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
+      const base = {
+        number: ctx.attempt,
+        startedAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        checks: [],
+        requests: [rec],
+        console: [],
+        ...(rec.retryAfterSeconds !== undefined ? { retryAfterMs: rec.retryAfterSeconds * 1000 } : {}),
+      };
+      const target = `${check.method} ${rec.url}`;
+      if (res.failure) {
+        return { ...base, outcome: 'failed', reason: res.failure.reason, message: `${target} failed: ${res.failure.message}` } satisfies AttemptResult;
+      }
+      if (statusExpected(check.expect, res.status)) {
+        return { ...base, outcome: 'passed', message: `${target} → ${res.status_text || res.status} (expected ${formatExpect(check.expect)})` };
+      }
+      const hint = res.status === 403 || res.status === 401
+        ? '; TCP and TLS succeeded, so an L7 allowlist, WAF or authentication is the likely cause'
+        : '';
+      const excerpt = bodyExcerpt(res.body);
+      return {
+        ...base,
+        outcome: 'failed',
+        reason: 'UnexpectedStatus',
+        message: redactor.text(`${target} → ${res.status_text || res.status}, expected ${formatExpect(check.expect)}${hint}${excerpt ? `; body: ${excerpt}` : ''}`),
+      };
+    } finally {
+      await engine.close().catch(() => undefined);
+    }
+  };
+}
+
+function bodyExcerpt(body: string | Uint8Array | null): string {
+  if (typeof body !== 'string') return '';
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT_CHARS ? JSON.stringify(flat.slice(0, EXCERPT_CHARS) + '…') : flat ? JSON.stringify(flat) : '';
+}

@@ -1,0 +1,73 @@
+// `k6-preflight check <url>`: #644's built-in connectivity check, no script needed.
+import type { Argv } from 'yargs';
+import { urlCheckRunner } from '../../attempt/url-check.js';
+import { UsageError } from '../../errors.js';
+import { DEFAULT_EXPECT, parseExpect } from '../../plan/expect.js';
+import { guard, makeReporter, prepareCommon, type OutputFlagValues } from '../common.js';
+import { networkFlags, outputFlags, scriptFlags, type NetworkFlagValues, type ScriptFlagValues } from '../flags.js';
+import { planFromFlags, scheduleFlags, validate, type ScheduleFlagValues } from '../validate.js';
+
+type CheckArgs = ScriptFlagValues & NetworkFlagValues & OutputFlagValues & ScheduleFlagValues & {
+  url: string;
+  method: string;
+  expect?: string;
+  header: string[];
+  body?: string;
+};
+
+export function registerCheck(y: Argv) {
+  return y.command(
+    'check <url>',
+    'Poll a URL until it answers with an expected status (no script)',
+    (c) =>
+      scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
+        .positional('url', { type: 'string', demandOption: true, describe: 'http:// or https:// URL' })
+        .option('method', { group: 'Check:', type: 'string', default: 'GET', describe: 'HTTP method' })
+        .option('expect', { group: 'Check:', type: 'string', describe: 'Expected status codes and ranges, e.g. 200,204 or 200-299 [default: 200-399]' })
+        .option('header', { group: 'Check:', alias: 'H', type: 'string', array: true, default: [] as string[], describe: "Request header 'Name: value' (repeatable)" })
+        .option('body', { group: 'Check:', type: 'string', describe: 'Request body' })
+        .example('$0 check https://api.example.com/health --expect 200,204 --max-duration 10m', 'wait for an allowlist to open'),
+    async (argv) => {
+      process.exitCode = await guard(() => checkCommand(argv as unknown as CheckArgs));
+    },
+  );
+}
+
+export function parseHeaders(list: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of list) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`--header ${JSON.stringify(h)}: write it as 'Name: value'`);
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return headers;
+}
+
+export function checkUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health)`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${url}: only http:// and https:// URLs can be checked`);
+  return url;
+}
+
+export async function checkCommand(a: CheckArgs): Promise<number> {
+  const plan = planFromFlags(a);
+  const url = checkUrl(a.url);
+  let expect;
+  try {
+    expect = a.expect !== undefined ? parseExpect(a.expect) : [...DEFAULT_EXPECT];
+  } catch (e) {
+    throw new UsageError(`--expect: ${(e as Error).message}`);
+  }
+  const { redactor, engine } = await prepareCommon(a);
+  const runner = urlCheckRunner(
+    { url, method: a.method, expect, headers: parseHeaders(a.header), ...(a.body !== undefined ? { body: a.body } : {}) },
+    engine,
+    redactor,
+  );
+  return validate({ plan, runner, target: `${a.method} ${redactor.url(url)}`, reporter: makeReporter(a, true), flags: a });
+}

@@ -1,0 +1,44 @@
+// `k6-preflight poll <source>`: the script of `run`, again and again on a schedule,
+// until it passes (success threshold) or the deadline.
+import type { Argv } from 'yargs';
+import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
+import { loadScriptSource } from '../../script/source.js';
+import { guard, makeReporter, prepareCommon, type OutputFlagValues } from '../common.js';
+import { memoryLimitFrom, networkFlags, outputFlags, scriptFlags, type NetworkFlagValues, type ScriptFlagValues } from '../flags.js';
+import { planFromFlags, scheduleFlags, validate, type ScheduleFlagValues } from '../validate.js';
+
+type PollArgs = ScriptFlagValues & NetworkFlagValues & OutputFlagValues & ScheduleFlagValues & { source: string };
+
+export function registerPoll(y: Argv) {
+  return y.command(
+    'poll <source>',
+    'Run a validation script on a schedule until it passes or the deadline',
+    (c) =>
+      scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
+        .positional('source', { type: 'string', demandOption: true, describe: 'validate.js/.ts, a folder a ConfigMap is mounted as, or a ConfigMap manifest' })
+        .example('$0 poll /test --interval 10s --max-duration 15m', 'in a runner init container'),
+    async (argv) => {
+      process.exitCode = await guard(() => pollCommand(argv as unknown as PollArgs));
+    },
+  );
+}
+
+export async function pollCommand(a: PollArgs): Promise<number> {
+  const plan = planFromFlags(a);
+  const memoryLimitBytes = memoryLimitFrom(a);
+  const source = loadScriptSource(a.source, a.file);
+  const { env, redactor, engine } = await prepareCommon(a);
+  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine, redactor });
+  try {
+    return await validate({
+      plan,
+      runner: attempts.run,
+      target: source.origin,
+      reporter: makeReporter(a, true),
+      flags: a,
+      notices: () => attempts.notices,
+    });
+  } finally {
+    await attempts.close();
+  }
+}
