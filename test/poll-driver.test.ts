@@ -240,11 +240,11 @@ test('status documents are emitted at every change and a throwing listener is ha
   assert.equal(phases[phases.length - 1], 'Succeeded');
 });
 
-test('real clock: attempts start on plan within a few ms and the deadline is kept', async () => {
+test('real clock: attempts start on plan (never early, a few ms late at most) and the deadline is kept', async () => {
   const starts: number[] = [];
   const t0 = realClock.now();
   const status = await runValidation({
-    plan: plan({ intervalMs: 40, timeoutMs: 1000, maxDurationMs: 230 }),
+    plan: plan({ intervalMs: 50, timeoutMs: 1000, maxDurationMs: 280 }),
     runner: async ({ attempt, signal }) => {
       starts.push(realClock.now() - t0);
       await realClock.sleep(attempt % 2 ? 15 : 5, signal);
@@ -253,7 +253,12 @@ test('real clock: attempts start on plan within a few ms and the deadline is kep
   });
   const end = realClock.now() - t0;
   assert.equal(status.phase, 'DeadlineExceeded');
-  assert.ok(starts.length >= 5 && starts.length <= 6, `attempts: ${starts.length}`);
-  starts.forEach((s, i) => assert.ok(Math.abs(s - i * 40) < 15, `attempt ${i + 1} started at ${s.toFixed(1)}ms, planned ${i * 40}ms`));
-  assert.ok(Math.abs(end - 230) < 25, `finished at ${end.toFixed(1)}ms, deadline 230ms`);
+  assert.equal(starts.length, 6, `attempts: ${starts.map((s) => s.toFixed(1)).join(', ')}`);
+  // Absolute targets: lateness does not accumulate. The tolerance covers a loaded CI machine;
+  // on an idle one attempts start within 1-2 ms of plan.
+  starts.forEach((s, i) => {
+    const late = s - i * 50;
+    assert.ok(late > -1 && late < 30, `attempt ${i + 1} started at ${s.toFixed(1)}ms, planned ${i * 50}ms`);
+  });
+  assert.ok(end >= 279 && end < 280 + 30, `finished at ${end.toFixed(1)}ms, deadline 280ms`);
 });
