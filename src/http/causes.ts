@@ -83,7 +83,9 @@ function errno(err: unknown): string {
 }
 
 function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  const m = (err as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(err);
 }
 
 /** DNS (`dns.lookup`) failures: NXDOMAIN vs a resolver that did not answer. */
