@@ -1,8 +1,15 @@
-// Builds dist/k6-preflight.cjs: one CommonJS file with the QuickJS WASM, the guest
-// runtime and every dependency inside, runnable with plain `node` from an empty folder.
-// esbuild stays external: it is only needed to strip TypeScript from user scripts.
-import { build } from 'esbuild';
-import { readFileSync, statSync } from 'node:fs';
+// Builds what the package ships:
+// - dist/k6-preflight.cjs: the CLI, one CommonJS file with the QuickJS WASM, the guest
+//   runtime and every dependency inside, runnable with plain `node` from an empty folder.
+//   It is also the sandbox worker's code (src/cli/entry.ts dispatches on workerData).
+// - dist/index.cjs + dist/index.mjs: the library API (src/index.ts); dependencies stay
+//   external (they are the package's dependencies), the worker is dist/k6-preflight.cjs.
+// - dist/types/: declarations of the library API (`--types`; `prepare` and `npm run
+//   build:types` ask for them; plain `npm run build` skips them to stay fast).
+// esbuild stays external everywhere: it is only needed to strip TypeScript from user scripts.
+import { build, type Plugin } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,35 +18,149 @@ import { readGuestSources } from '../src/sandbox/guest-sources.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const out = join(root, 'dist', 'k6-preflight.cjs');
+const dist = join(root, 'dist');
+const withTypes = process.argv.includes('--types');
 
 // The guest runtime is read with the same code the source runs use.
 const guest = readGuestSources(join(root, 'runtime'));
 const wasm = readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
 const variantDir = dirname(require.resolve('@jitl/quickjs-wasmfile-release-sync'));
+const undiciDir = dirname(require.resolve('undici/package.json'));
 
-const started = Date.now();
-await build({
-  entryPoints: [join(root, 'src', 'cli', 'entry.ts')],
-  outfile: out,
+/**
+ * src/http uses undici's `Client` only. undici's index also loads fetch, WebSocket,
+ * EventSource, caches, mocks and interceptors (~40% of the bundle); this entry loads the
+ * client and the dispatcher API methods and nothing else.
+ */
+const undiciClientOnly: Plugin = {
+  name: 'undici-client-only',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'k6p-undici' }));
+    b.onLoad({ filter: /.*/, namespace: 'k6p-undici' }, () => ({
+      resolveDir: undiciDir,
+      loader: 'js',
+      contents: [
+        "const Dispatcher = require('./lib/dispatcher/dispatcher');",
+        "Object.assign(Dispatcher.prototype, require('./lib/api'));",
+        "module.exports.Dispatcher = Dispatcher;",
+        "module.exports.Client = require('./lib/dispatcher/client');",
+        "module.exports.errors = require('./lib/core/errors');",
+      ].join('\n'),
+    }));
+  },
+};
+
+/**
+ * undici carries llhttp twice: with WebAssembly SIMD and without (70 KiB each). Every
+ * platform a runner image uses (x64, arm64) has SIMD; the fallback is left out and fails
+ * with a clear message (ppc64 on Node < 24, or UNDICI_NO_WASM_SIMD=1).
+ */
+const llhttpSimdOnly: Plugin = {
+  name: 'llhttp-simd-only',
+  setup(b) {
+    b.onResolve({ filter: /llhttp[\\/]llhttp-wasm\.js$/ }, () => ({ path: 'llhttp-wasm', namespace: 'k6p-llhttp' }));
+    b.onLoad({ filter: /.*/, namespace: 'k6p-llhttp' }, () => ({
+      loader: 'js',
+      contents:
+        "throw new Error('k6-preflight: this bundle includes llhttp for WebAssembly SIMD only and this platform has none; install the npm package instead (npm install k6-preflight)');",
+    }));
+  },
+};
+
+/** The embedded examples (the demo's script), read at build time. */
+function examples(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['health.js', 'allowlist-diagnosis.js', 'multi-endpoint.js']) {
+    const p = join(root, 'examples', 'validate', name);
+    if (existsSync(p)) out[name] = readFileSync(p, 'utf8');
+  }
+  return out;
+}
+
+const common = {
   bundle: true,
   platform: 'node',
-  format: 'cjs',
   target: 'node20',
-  minify: true,
-  keepNames: false,
   legalComments: 'none',
-  external: ['esbuild'],
-  // The variant's ESM build calls createRequire(import.meta.url), which a CJS bundle lacks.
-  alias: { '@jitl/quickjs-wasmfile-release-sync/emscripten-module': join(variantDir, 'emscripten-module.cjs') },
-  define: {
-    __K6P_BUNDLED__: 'true',
-    __K6P_VERSION__: JSON.stringify(pkg.version),
-    __K6P_GUEST_SOURCES__: JSON.stringify(guest),
-    __K6P_QUICKJS_WASM_B64__: JSON.stringify(wasm.toString('base64')),
-  },
   logLevel: 'warning',
   logOverride: { 'empty-import-meta': 'silent' },
-});
-const kib = (statSync(out).size / 1024).toFixed(0);
-console.log(`built ${out.slice(root.length + 1)} (${kib} KiB) in ${Date.now() - started} ms`);
+} as const;
+
+const started = Date.now();
+const cli = join(dist, 'k6-preflight.cjs');
+const builds: Promise<unknown>[] = [
+  build({
+    ...common,
+    entryPoints: [join(root, 'src', 'cli', 'entry.ts')],
+    outfile: cli,
+    format: 'cjs',
+    minify: true,
+    keepNames: false,
+    external: ['esbuild'],
+    plugins: [undiciClientOnly, llhttpSimdOnly],
+    metafile: !!process.env.K6P_META,
+    // The variant's ESM build calls createRequire(import.meta.url), which a CJS bundle lacks.
+    alias: { '@jitl/quickjs-wasmfile-release-sync/emscripten-module': join(variantDir, 'emscripten-module.cjs') },
+    // Dependencies shipped as ESM (yargs) read import.meta.url at load time: give them this file's URL.
+    banner: { js: 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+    define: {
+      'import.meta.url': '__k6pImportMetaUrl',
+      __K6P_BUNDLED__: 'true',
+      __K6P_VERSION__: JSON.stringify(pkg.version),
+      __K6P_GUEST_SOURCES__: JSON.stringify(guest),
+      __K6P_QUICKJS_WASM_B64__: JSON.stringify(wasm.toString('base64')),
+      __K6P_EXAMPLES__: JSON.stringify(examples()),
+    },
+  }),
+];
+
+// The library: the same sources, dependencies left to node_modules. Its sandbox worker
+// runs dist/k6-preflight.cjs (self-contained), found next to the library file.
+const libEntry = join(root, 'src', 'index.ts');
+if (existsSync(libEntry)) {
+  const libDefine = {
+    __K6P_BUNDLED__: 'true',
+    __K6P_WORKER_FILE__: JSON.stringify('k6-preflight.cjs'),
+    __K6P_VERSION__: JSON.stringify(pkg.version),
+    __K6P_GUEST_SOURCES__: JSON.stringify(guest),
+    __K6P_EXAMPLES__: JSON.stringify(examples()),
+  };
+  for (const format of ['esm', 'cjs'] as const) {
+    builds.push(
+      build({
+        ...common,
+        entryPoints: [libEntry],
+        outfile: join(dist, format === 'esm' ? 'index.mjs' : 'index.cjs'),
+        format,
+        packages: 'external',
+        define: {
+          ...libDefine,
+          ...(format === 'cjs'
+            ? { 'import.meta.url': '__k6pImportMetaUrl' }
+            : {}),
+        },
+        banner: {
+          js:
+            format === 'cjs'
+              ? 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;'
+              : 'import{createRequire as __k6pCreateRequire}from"node:module";const require=__k6pCreateRequire(import.meta.url);',
+        },
+      }),
+    );
+  }
+}
+const results = await Promise.all(builds);
+// K6P_META=file.json writes the CLI bundle's esbuild metafile (what takes the bytes).
+if (process.env.K6P_META) writeFileSync(process.env.K6P_META, JSON.stringify((results[0] as { metafile?: unknown }).metafile));
+const kib = (statSync(cli).size / 1024).toFixed(0);
+console.log(`built dist/k6-preflight.cjs (${kib} KiB)${existsSync(libEntry) ? ', dist/index.{mjs,cjs}' : ''} in ${Date.now() - started} ms`);
+
+if (withTypes && existsSync(libEntry)) {
+  const t = Date.now();
+  rmSync(join(dist, 'types'), { recursive: true, force: true });
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  console.log(`built dist/types in ${Date.now() - t} ms`);
+}
