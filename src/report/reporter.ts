@@ -125,7 +125,9 @@ export function textReporter(out: Sink, style: Style, opts: { live: boolean }): 
       }
       const phase = ok ? style.ok(status.phase) : style.bad(status.phase);
       const reason = ok ? '' : ` ${style.bold(status.reason)}`;
-      write(`${phase}${reason}: ${status.message}`);
+      // A single attempt (`run`) is best told by the attempt's own message.
+      const message = status.schedule === null && last ? last.message : status.message;
+      write(`${phase}${reason}: ${message}`);
     },
     close: clearCountdown,
   };

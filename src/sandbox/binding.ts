@@ -27,7 +27,7 @@ export function installHostFunction(ctx: QuickJSContext, dispatch: Dispatch): vo
 function readBuffers(ctx: QuickJSContext, arr: QuickJSHandle): Uint8Array[] {
   if (ctx.typeof(arr) !== 'object') return [];
   const out: Uint8Array[] = [];
-  const len = ctx.getNumber(ctx.getProp(arr, 'length').consume((h) => h)) || 0;
+  const len = ctx.getProp(arr, 'length').consume((h) => ctx.getNumber(h)) || 0;
   for (let i = 0; i < Math.min(len, 1024); i++) {
     const item = ctx.getProp(arr, i);
     try {
@@ -92,6 +92,11 @@ export function parseInGuest(ctx: QuickJSContext, json: string | undefined): Qui
   }
 }
 
+/** A thrown value is the script's to shape: keep what reaches output bounded. */
+const MAX_MESSAGE = 2000;
+const MAX_FRAMES = 12;
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
+
 export interface GuestErrorInfo {
   name: string;
   message: string;
@@ -105,12 +110,12 @@ export function describeThrown(ctx: QuickJSContext, h: QuickJSHandle): GuestErro
     if (d && typeof d === 'object') {
       const o = d as Record<string, unknown>;
       return {
-        name: typeof o.name === 'string' ? o.name : 'Error',
-        message: typeof o.message === 'string' ? o.message : JSON.stringify(d),
-        stack: typeof o.stack === 'string' ? o.stack : '',
+        name: clip(typeof o.name === 'string' ? o.name : 'Error', 100),
+        message: clip(typeof o.message === 'string' ? o.message : JSON.stringify(d), MAX_MESSAGE),
+        stack: typeof o.stack === 'string' ? o.stack.split('\n').slice(0, MAX_FRAMES).join('\n') : '',
       };
     }
-    return { name: 'Error', message: String(d), stack: '' };
+    return { name: 'Error', message: clip(String(d), MAX_MESSAGE), stack: '' };
   } catch {
     return { name: 'Error', message: 'an unreadable value was thrown', stack: '' };
   }

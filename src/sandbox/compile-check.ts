@@ -2,6 +2,8 @@
 // counts), before any attempt runs: a syntax error is a usage error, not a failed attempt.
 import { describeThrown } from './binding.js';
 import type { ModuleCode } from './protocol.js';
+import { guestSources } from './guest-sources.js';
+import { normalize } from './guest-run.js';
 import { freshEngine, MIN_MEMORY_BYTES } from './quickjs.js';
 
 export async function compileCheck(modules: Record<string, ModuleCode>) {
@@ -11,6 +13,12 @@ export async function compileCheck(modules: Record<string, ModuleCode>) {
   rt.setMaxStackSize(512 * 1024);
   const deadline = Date.now() + 5000;
   rt.setInterruptHandler(() => Date.now() > deadline);
+  // Compiling a module resolves its imports, so the check uses the real loader.
+  const guest = guestSources();
+  rt.setModuleLoader(
+    (name) => guest.modules[name] ?? modules[name]?.code ?? { error: new Error(`module not found: ${name}`) },
+    (base, requested) => normalize(base, requested, guest.modules, modules),
+  );
   const ctx = rt.newContext();
   try {
     for (const [file, { code }] of Object.entries(modules)) {

@@ -229,7 +229,8 @@ export function normalize(
   guest: Record<string, string>,
   user: Record<string, unknown>,
 ): string | { error: Error } {
-  const fromRuntime = base.startsWith('k6p:');
+  // Runtime modules (internal k6p:* and the public k6 ones) may import internals.
+  const fromRuntime = base.startsWith('k6p:') || guest[base] !== undefined;
   if (requested.startsWith('k6p:')) {
     return fromRuntime && guest[requested] !== undefined ? requested : { error: new Error(`module not found: ${requested}`) };
   }

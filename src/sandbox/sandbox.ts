@@ -2,7 +2,6 @@
 // remote operations, and terminate it when an attempt overruns its deadline. The main
 // thread never blocks, so timers, signals and the watchdog keep working.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import type { OpResult } from './ops/types.js';
 import {
   SIGNAL_CANCEL,
@@ -31,9 +30,12 @@ export interface OpHandlers {
 /** Delivers the result of an async operation (http.asyncRequest) to the guest later. */
 export type Settle = (id: number, r: { ok: true; value: unknown; buffers?: Uint8Array[] } | { ok: false; error: string }) => void;
 
-function workerScript(): { file: string | URL; execArgv?: string[] } {
+function workerScript(): { file: string; eval?: boolean } {
   if (typeof __K6P_BUNDLED__ !== 'undefined' && __K6P_BUNDLED__) return { file: __filename };
-  return { file: fileURLToPath(new URL('./worker-entry.ts', import.meta.url)) };
+  // Source runs (tests, `tsx`): Node 20 does not carry loader hooks into workers, so the
+  // worker registers the TypeScript loader itself before importing its entry.
+  const entry = new URL('./worker-entry.ts', import.meta.url).href;
+  return { file: `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, eval: true };
 }
 
 export class Sandbox {
@@ -50,8 +52,9 @@ export class Sandbox {
     const shared = new SharedArrayBuffer(8);
     this.flags = new Int32Array(shared);
     this.opsPort = port1;
-    const { file } = workerScript();
+    const { file, eval: isEval } = workerScript();
     const w = new Worker(file, {
+      ...(isEval ? { eval: true } : {}),
       workerData: { role: 'k6-preflight-sandbox', opsPort: port2, shared },
       transferList: [port2],
       resourceLimits: { stackSizeMb: WORKER_STACK_MB },
@@ -100,11 +103,14 @@ export class Sandbox {
   /** Sends a command and waits for its answer; rejects if the worker dies first. */
   private exchange(cmd: { type: string; id: number }, handlers?: OpHandlers): Promise<FromWorker> {
     const w = this.ensureWorker();
+    // Keep the process alive while the worker has work; an idle sandbox must not.
+    w.ref();
     return new Promise<FromWorker>((resolve, reject) => {
       this.current = { id: cmd.id, resolve, ...(handlers ? { handlers } : {}) };
       this.exited = reject;
       w.postMessage(cmd);
     }).finally(() => {
+      w.unref();
       this.current = undefined;
       this.exited = undefined;
     });
