@@ -18,7 +18,7 @@ export function scriptFlags<T>(y: Argv<T>) {
     .option('include-system-env', { group: SCRIPT_GROUP, type: 'boolean', default: false, describe: "Also expose this process's environment in __ENV (off: a ConfigMap script must not read a pod's secrets)" })
     .option('secret-env', { group: SCRIPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Name of an --env variable whose value is masked in all output (repeatable)' })
     .option('memory-limit', { group: SCRIPT_GROUP, type: 'string', default: '64MiB', describe: 'Hard memory cap of the sandbox (e.g. 64MiB, 128Mi; at least 16MiB)' })
-    .option('timeout', { group: SCRIPT_GROUP, type: 'string', default: '30s', describe: 'Deadline of one attempt (Go duration)' });
+    .option('timeout', { group: SCRIPT_GROUP, type: 'string', describe: 'Deadline of one attempt (Go duration) [default: 30s]' });
 }
 
 export function outputFlags<T>(y: Argv<T>) {
@@ -49,7 +49,7 @@ export interface ScriptFlagValues {
   includeSystemEnv: boolean;
   secretEnv: string[];
   memoryLimit: string;
-  timeout: string;
+  timeout?: string;
 }
 
 export interface NetworkFlagValues {

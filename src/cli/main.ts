@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { registerCheck } from './commands/check.js';
 import { registerPoll } from './commands/poll.js';
 import { registerRun } from './commands/run.js';
+import { registerTestRun } from './commands/testrun.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv = hideBin(process.argv)): Promise<void> {
@@ -24,5 +25,6 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
   cli = registerRun(cli);
   cli = registerPoll(cli);
   cli = registerCheck(cli);
+  cli = registerTestRun(cli);
   await cli.parseAsync();
 }

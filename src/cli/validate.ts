@@ -41,13 +41,18 @@ export interface ScheduleFlagValues {
   terminationLog?: string;
 }
 
-/** Flags over a base plan (defaults, or a manifest's polling block). */
-export function planFromFlags(f: ScheduleFlagValues, base?: SchedulePlan): SchedulePlan {
+/** The schedule values given explicitly on the command line. */
+export function planInputFromFlags(f: ScheduleFlagValues): PlanInput {
   const input: PlanInput = {};
   for (const k of ['interval', 'backoff', 'factor', 'maxInterval', 'jitter', 'maxDuration', 'successThreshold', 'initialDelay', 'failFastOn', 'timeout'] as const) {
     if (f[k] !== undefined) (input as Record<string, string>)[k] = f[k]!;
   }
-  return planFromInput(input, base);
+  return input;
+}
+
+/** Flags over the defaults. */
+export function planFromFlags(f: ScheduleFlagValues): SchedulePlan {
+  return planFromInput(planInputFromFlags(f));
 }
 
 export async function validate(opts: {

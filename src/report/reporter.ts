@@ -86,7 +86,7 @@ export function textReporter(out: Sink, style: Style, opts: { live: boolean }): 
           const ev = e.event;
           const verdict = ev.outcome === 'passed' ? style.ok('passed') : `${style.bad('failed')} ${style.bold(ev.reason)}`;
           const next = ev.nextAttemptAt ? style.dim(`; next attempt at ${ev.nextAttemptAt.slice(11, 19)}`) : '';
-          return write(`  ${verdict} in ${humanDuration(ev.durationMs)}: ${ev.message}${next}`);
+          return write(`  ${verdict} in ${humanDuration(ev.durationMs)}: ${e.result.message}${next}`);
         }
         case 'status':
           startedAt = Date.parse(e.status.startedAt);

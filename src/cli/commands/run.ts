@@ -24,7 +24,7 @@ export function registerRun(y: Argv) {
 }
 
 export async function runCommand(a: RunArgs): Promise<number> {
-  const timeoutMs = durationFlag('timeout', a.timeout);
+  const timeoutMs = durationFlag('timeout', a.timeout ?? '30s');
   const memoryLimitBytes = memoryLimitFrom(a);
   const source = loadScriptSource(a.source, a.file);
   const { env, redactor, engine } = await prepareCommon(a);
