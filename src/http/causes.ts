@@ -61,7 +61,7 @@ export function isNetFailure(e: unknown): e is NetFailure {
 const HINTS: Record<NetworkReason, string> = {
   DNSLookupFailed: 'check the host name and the resolver (cluster DNS, private zones, split-horizon DNS)',
   ConnectionRefused: 'nothing listening, or a firewall rejecting the connection',
-  ConnectTimeout: 'no answer to the connect: packets are probably dropped by a firewall, security group or network policy',
+  ConnectTimeout: 'packets are probably dropped by a firewall, security group or network policy',
   ConnectionReset: 'the server, a proxy, load balancer or firewall closed the connection',
   TLSHandshakeFailed: 'check the certificate (--ca to trust a private CA, --insecure to skip verification) and the TLS versions',
   RequestTimeout: 'connected, but no complete response in time: the server or something in between is slow or stalled',
@@ -117,7 +117,7 @@ export function connectFailure(err: unknown, ctx: FailureContext, viaProxy = fal
       case 'ECONNREFUSED':
         return new NetFailure(1212, 'dial: connection refused', 'ConnectionRefused', 'connect', 'connection refused', HINTS.ConnectionRefused, ctx);
       case 'ETIMEDOUT':
-        return new NetFailure(1211, 'dial: i/o timeout', 'ConnectTimeout', 'connect', 'no answer to the TCP connect', HINTS.ConnectTimeout, ctx);
+        return new NetFailure(1211, 'dial: i/o timeout', 'ConnectTimeout', 'connect', 'no answer to the connect', HINTS.ConnectTimeout, ctx);
       case 'EHOSTUNREACH':
         return new NetFailure(1210, 'dial: no route to host', 'ConnectionRefused', 'connect', 'host unreachable (ICMP unreachable or no route)', 'a firewall answering with ICMP unreachable/prohibited, or no route to the target', ctx);
       case 'ENETUNREACH':
@@ -138,13 +138,13 @@ export function connectFailure(err: unknown, ctx: FailureContext, viaProxy = fal
 
 /** The connect timer fired (our own connect timeout, separate from the request timeout). */
 export function connectTimeout(ctx: FailureContext, timeoutMs: number, viaProxy = false): NetFailure {
-  const f = new NetFailure(1211, 'dial: i/o timeout', 'ConnectTimeout', 'connect', `no answer to the TCP connect within ${fmtMs(timeoutMs)}`, HINTS.ConnectTimeout, ctx);
+  const f = new NetFailure(1211, 'dial: i/o timeout', 'ConnectTimeout', 'connect', `no answer to the connect within ${fmtMs(timeoutMs)}`, HINTS.ConnectTimeout, ctx);
   return viaProxy ? asProxyFailure(f) : f;
 }
 
 /** Re-labels a failure that happened on the way to (or inside) the proxy. */
 export function asProxyFailure(f: NetFailure): NetFailure {
-  return new NetFailure(f.code, f.error, 'ProxyFailed', 'proxy', `proxy: ${f.what}`, `it was the proxy, not the target: ${HINTS.ProxyFailed}`, f.ctx);
+  return new NetFailure(f.code, f.error, 'ProxyFailed', 'proxy', `proxy: ${f.what}`, `it was the proxy, not the target; ${HINTS.ProxyFailed}`, f.ctx);
 }
 
 /** A proxy answered CONNECT with something other than 2xx. */
@@ -154,7 +154,7 @@ export function proxyStatusFailure(status: number, statusText: string, ctx: Fail
     : `the proxy refused the tunnel (CONNECT answered ${status} ${statusText})`;
   const hint = status === 407
     ? 'put credentials in the proxy URL (http://user:pass@proxy:port)'
-    : `it was the proxy, not the target: ${HINTS.ProxyFailed}`;
+    : `it was the proxy, not the target; ${HINTS.ProxyFailed}`;
   return new NetFailure(1000, `proxyconnect tcp: ${status} ${statusText}`.trim(), 'ProxyFailed', 'proxy', what, hint, ctx);
 }
 
@@ -211,7 +211,8 @@ export function requestTimeout(phase: Phase, timeoutMs: number | null, ctx: Fail
     return new NetFailure(1100, 'lookup: i/o timeout', 'DNSLookupFailed', 'dns', `${why} while resolving ${ctx.host ?? 'the host'}`, HINTS.DNSLookupFailed, ctx);
   }
   if (phase === 'connect' || phase === 'proxy') {
-    const f = new NetFailure(1211, 'dial: i/o timeout', 'ConnectTimeout', 'connect', `${why} while connecting`, HINTS.ConnectTimeout, ctx);
+    const what = timeoutMs === null ? 'no connection before the attempt was cancelled' : `no answer to the connect within the request timeout (${fmtMs(timeoutMs)})`;
+    const f = new NetFailure(1211, 'dial: i/o timeout', 'ConnectTimeout', 'connect', what, HINTS.ConnectTimeout, ctx);
     return viaProxy ? asProxyFailure(f) : f;
   }
   if (phase === 'tls') {
@@ -293,24 +294,24 @@ export function fmtBytes(n: number): string {
 }
 
 /**
- * The message a person reads: what happened, to which address from which address, after
+ * The message a person reads: what happened, from which address to which address, after
  * how long, and what to do. Example:
- *   connection refused: 127.0.0.1:39000 → 10.0.0.5:443 (api.example.com) after 1.2 ms;
+ *   connection refused from 10.1.0.7:39000 to 10.0.0.5:443 (api.example.com) after 1.2 ms:
  *   nothing listening, or a firewall rejecting the connection
  * Callers redact it (it can contain a host name and proxy URL, never a credential).
  */
 export function failureMessage(f: NetFailure): string {
   const c = f.ctx;
-  const parts: string[] = [f.what];
   const route: string[] = [];
   if (c.source) route.push(`from ${fmtEndpoint(c.source)}`);
-  if (c.proxy && f.reason === 'ProxyFailed') route.push(`to proxy ${fmtEndpoint(c.proxy)}`);
+  if (c.proxy && f.reason === 'ProxyFailed') route.push(`to proxy ${fmtEndpoint(c.proxy)}${c.host ? ` (for ${c.host})` : ''}`);
   else if (c.target) route.push(`to ${fmtEndpoint(c.target)}${c.host && c.host !== c.target.ip ? ` (${c.host})` : ''}`);
   else if (c.host) route.push(`to ${c.host}`);
   if (c.proxy && f.reason !== 'ProxyFailed') route.push(`via proxy ${fmtEndpoint(c.proxy)}`);
-  let msg = parts.join('') + (route.length ? `: ${route.join(' ')}` : '');
+  let msg = f.what;
+  if (route.length) msg += ` ${route.join(' ')}`;
   if (c.elapsedMs !== undefined) msg += ` after ${fmtMs(c.elapsedMs)}`;
-  msg += `; ${f.hint}`;
+  msg += `: ${f.hint}`;
   if (c.egressIp && f.reason !== 'EgressDenied') msg += ` (the target sees this runner as ${c.egressIp})`;
   return msg;
 }

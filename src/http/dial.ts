@@ -397,7 +397,7 @@ async function connectAny(
   let last: unknown;
   for (let i = 0; i < ips.length; i++) {
     const remaining = Math.max(1, deadline - now());
-    const share = Math.max(1, Math.floor(remaining / (ips.length - i)));
+    const share = ips.length === 1 ? env.opts.connectTimeoutMs : Math.max(1, Math.floor(remaining / (ips.length - i)));
     try {
       return await tcpConnect(env, ips[i]!, port, share, trace, signal, viaProxy);
     } catch (e) {

@@ -256,14 +256,15 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
         if (settled) return;
         settled = true;
         reqSignal.removeEventListener('abort', onReqAbort);
+        // Stop the dial or exchange first: its abort handlers record the last facts (source address).
+        hopAc.abort(f);
+        abortConn?.(f);
         f.ctx.elapsedMs ??= now() - t.start;
         const c = ctx();
         for (const k of Object.keys(c) as (keyof FailureContext)[]) {
           if (f.ctx[k] === undefined && c[k] !== undefined) (f.ctx as Record<string, unknown>)[k] = c[k];
         }
         (f as NetFailure & { hop?: Partial<HopResult> }).hop = { trace, t, info: pc.info };
-        hopAc.abort(f);
-        abortConn?.(f);
         checkin(pc, false);
         reject(f);
       };
