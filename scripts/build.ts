@@ -97,6 +97,9 @@ const builds: Promise<unknown>[] = [
     minify: true,
     keepNames: false,
     external: ['esbuild'],
+    // import() of a builtin becomes require(): a single executable's main script has no
+    // dynamic import (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+    supported: { 'dynamic-import': false },
     plugins: [undiciClientOnly, llhttpSimdOnly],
     metafile: !!process.env.K6P_META,
     // The variant's ESM build calls createRequire(import.meta.url), which a CJS bundle lacks.

@@ -13,6 +13,7 @@ import {
   type OpReply,
   type WorkerOutcome,
 } from './protocol.js';
+import { bundledWorkerScript } from './worker-source.js';
 
 declare const __K6P_BUNDLED__: boolean | undefined;
 
@@ -31,7 +32,9 @@ export interface OpHandlers {
 export type Settle = (id: number, r: { ok: true; value: unknown; buffers?: Uint8Array[] } | { ok: false; error: string }) => void;
 
 function workerScript(): { file: string; eval?: boolean } {
-  if (typeof __K6P_BUNDLED__ !== 'undefined' && __K6P_BUNDLED__) return { file: __filename };
+  // Bundles: the CLI bundle's file, or its source embedded in a single executable.
+  const bundled = bundledWorkerScript();
+  if (bundled) return bundled;
   // Source runs (tests, `tsx`): Node 20 does not carry loader hooks into workers, so the
   // worker registers the TypeScript loader itself before importing its entry.
   const entry = new URL('./worker-entry.ts', import.meta.url).href;
