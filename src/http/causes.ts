@@ -239,6 +239,11 @@ export function exchangeFailure(err: unknown, phase: Phase, ctx: FailureContext)
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
     case 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH':
       return new NetFailure(1000, 'unexpected EOF', 'ConnectionReset', phase, 'the body ended before its Content-Length', HINTS.ConnectionReset, ctx);
+    case 'UND_ERR_DESTROYED':
+    case 'UND_ERR_CLOSED':
+    case 'UND_ERR_ABORTED':
+      // The engine was closed under the request: the attempt ended (deadline or cancel).
+      return requestTimeout(phase, null, ctx);
     case 'UND_ERR_INVALID_ARG':
       return new NetFailure(1000, msg, 'NetworkError', phase, `invalid request: ${msg}`, 'check the method, headers and URL', ctx);
     default:
@@ -283,6 +288,7 @@ function fmtEndpoint(e: Endpoint): string {
 
 export function fmtMs(ms: number): string {
   if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')} s`;
 }
