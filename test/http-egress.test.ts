@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createEgressPolicy, isMetadataAddress } from '../src/http/egress.js';
 import { createHttpEngine } from '../src/http/engine.js';
 import { httpServer, req, type Running } from './fixtures/http/helpers.js';
+import { startProxy } from './fixtures/http/proxy.js';
 
 describe('policy', () => {
   test('without allowHosts everything but metadata is allowed', () => {
@@ -51,6 +52,17 @@ describe('policy', () => {
       const d = q.checkName(lit);
       assert.ok(d && !d.allowed && d.code === 1110, lit);
     }
+  });
+
+  test('through a proxy only name entries can allow a name (the address is never seen)', () => {
+    const p = createEgressPolicy(['10.0.0.0/8', 'api.example.com']);
+    assert.deepEqual(p.checkProxied('api.example.com'), { allowed: true });
+    const d = p.checkProxied('other.example.com');
+    assert.ok(!d.allowed && d.code === 1111);
+    assert.deepEqual(p.checkProxied('10.1.1.1'), { allowed: true });
+    assert.equal(p.checkProxied('127.0.0.1').allowed, false);
+    assert.deepEqual(createEgressPolicy([]).checkProxied('anything.test'), { allowed: true });
+    assert.equal(createEgressPolicy([]).checkProxied('169.254.169.254').allowed, false);
   });
 
   test('metadata is allowed only by an explicit IP/CIDR entry (or exact metadata name)', () => {
@@ -217,6 +229,25 @@ describe('engine enforcement', () => {
       assert.equal(named.failure?.reason, 'EgressDenied');
     } finally {
       await e.close();
+    }
+  });
+
+  test('a proxied request to a name outside the allowlist never reaches the proxy', async () => {
+    const proxy = await startProxy({ names: { 'app.test': '127.0.0.1' } });
+    const e = createHttpEngine({ proxy: proxy.url, allowHosts: ['10.0.0.0/8'] });
+    const ok = createHttpEngine({ proxy: proxy.url, allowHosts: ['app.test'] });
+    try {
+      const res = await e.request(req(`http://app.test:${a.port}/`));
+      assert.equal(res.error_code, 1111);
+      assert.equal(res.failure?.reason, 'EgressDenied');
+      assert.deepEqual(proxy.lines, []);
+      const r2 = await ok.request(req(`http://app.test:${a.port}/`));
+      assert.equal(r2.status, 200);
+      assert.equal(proxy.lines.length, 1);
+    } finally {
+      await e.close();
+      await ok.close();
+      await proxy.close();
     }
   });
 });

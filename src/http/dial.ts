@@ -420,7 +420,7 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
 
   // Policy on the name first: a denied name is never resolved.
   trace.phase = 'policy';
-  const byName = env.policy.checkName(host);
+  const byName = t.proxy ? env.policy.checkProxied(host) : env.policy.checkName(host);
   if (byName && !byName.allowed) throw egressDenied(byName.code, byName.error, byName.why, { host });
 
   let socket: net.Socket;

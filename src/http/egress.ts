@@ -19,6 +19,9 @@ export interface EgressPolicy {
   checkName(host: string): EgressDecision | undefined;
   /** Decision on an address about to be dialled for `host`. */
   checkAddress(host: string, ip: string): EgressDecision;
+  /** Decision for a host reached through a proxy: the proxy resolves it, so a name must
+   *  match a name entry (IP/CIDR entries cannot vouch for an address we never see). */
+  checkProxied(host: string): EgressDecision;
 }
 
 export type EgressDecision =
@@ -126,6 +129,13 @@ export function createEgressPolicy(allowHosts: readonly string[] = []): EgressPo
           ? `${ip.text} matches no --allow-host entry`
           : `${host} resolved to ${ip.text}, and neither matches an --allow-host entry`,
       );
+    },
+    checkProxied(rawHost) {
+      const host = normHost(rawHost);
+      const byName = this.checkName(host);
+      if (byName) return byName;
+      if (!restricted || nameMatches(p, host)) return { allowed: true };
+      return denyName(`${host} is reached through a proxy, so only a host name entry in --allow-host can allow it`);
     },
   };
 }
