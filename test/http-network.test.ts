@@ -120,6 +120,29 @@ describe('IP allowlist seen by the target (localIPs)', () => {
   });
 });
 
+describe('IPv6 loopback', () => {
+  test('[::1] targets: remote_ip and local_ip without brackets', async (t) => {
+    let srv: Running;
+    try {
+      srv = await httpServer((_q, s) => s.end('v6'), '::1');
+    } catch {
+      t.skip('no IPv6 loopback on this host');
+      return;
+    }
+    const e = createHttpEngine();
+    try {
+      const res = await e.request(req(`http://[::1]:${srv.port}/`));
+      assert.equal(res.status, 200);
+      assert.equal(res.remote_ip, '::1');
+      assert.equal(res.local_ip, '::1');
+      assert.equal(res.url, `http://[::1]:${srv.port}/`);
+    } finally {
+      await e.close();
+      await srv.close();
+    }
+  });
+});
+
 describe('hosts override', () => {
   let srv: Running;
   before(async () => {
