@@ -161,7 +161,8 @@ console.log(`built dist/k6-preflight.cjs (${kib} KiB)${existsSync(libEntry) ? ',
 if (withTypes && existsSync(libEntry)) {
   const t = Date.now();
   rmSync(join(dist, 'types'), { recursive: true, force: true });
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+  const tscBin = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+  const tsc = spawnSync(process.execPath, [tscBin, '-p', join(root, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);

@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { registerCheck } from './commands/check.js';
+import { registerDemo } from './commands/demo.js';
 import { registerPoll } from './commands/poll.js';
 import { registerRun } from './commands/run.js';
 import { registerTestRun } from './commands/testrun.js';
@@ -26,5 +27,6 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
   cli = registerPoll(cli);
   cli = registerCheck(cli);
   cli = registerTestRun(cli);
+  cli = registerDemo(cli);
   await cli.parseAsync();
 }
