@@ -47,7 +47,11 @@ function toGuest(ctx: QuickJSContext, r: OpResult): QuickJSHandle | undefined {
   const json = r.value === undefined ? undefined : JSON.stringify(r.value);
   if (!r.buffers?.length) return json === undefined ? undefined : ctx.newString(json);
   const pair = ctx.newArray();
-  if (json !== undefined) ctx.setProp(pair, 0, ctx.newString(json).consume((h) => h));
+  if (json !== undefined) {
+    const s = ctx.newString(json);
+    ctx.setProp(pair, 0, s);
+    s.dispose();
+  }
   const list = ctx.newArray();
   r.buffers.forEach((b, i) => {
     const ab = ctx.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));

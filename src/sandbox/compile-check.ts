@@ -3,7 +3,7 @@
 import { describeThrown } from './binding.js';
 import type { ModuleCode } from './protocol.js';
 import { guestSources } from './guest-sources.js';
-import { normalize } from './guest-run.js';
+import { installModuleLoader } from './modules.js';
 import { freshEngine, MIN_MEMORY_BYTES } from './quickjs.js';
 
 export async function compileCheck(modules: Record<string, ModuleCode>) {
@@ -15,15 +15,15 @@ export async function compileCheck(modules: Record<string, ModuleCode>) {
   rt.setInterruptHandler(() => Date.now() > deadline);
   // Compiling a module resolves its imports, so the check uses the real loader.
   const guest = guestSources();
-  rt.setModuleLoader(
-    (name) => guest.modules[name] ?? modules[name]?.code ?? { error: new Error(`module not found: ${name}`) },
-    (base, requested) => normalize(base, requested, guest.modules, modules),
-  );
+  installModuleLoader(rt, guest.modules, modules);
   const ctx = rt.newContext();
   try {
     for (const [file, { code }] of Object.entries(modules)) {
       const r = ctx.evalCode(code, file, { type: 'module', compileOnly: true });
-      if (r.error) {
+      // quickjs-emscripten 0.32 reports some successful compile-only module evaluations as
+      // an "error" whose value is undefined: only a thrown object is a real error.
+      if (r.error && ctx.typeof(r.error) === 'undefined') r.error.dispose();
+      else if (r.error) {
         const d = describeThrown(ctx, r.error);
         r.error.dispose();
         errors.push({ file, message: `${d.name}: ${d.message}`, stack: d.stack });

@@ -1,10 +1,10 @@
 // Runs one attempt inside the worker: a fresh engine, the prelude, the user's module,
 // then setup() → default(data) → teardown(data) as k6 would, with the event loop for
 // promises and timers. Returns what happened as plain data; never throws.
-import { posix } from 'node:path';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import { dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
 import { guestSources } from './guest-sources.js';
+import { installModuleLoader } from './modules.js';
 import { freshEngine } from './quickjs.js';
 import { coreOps, newJournal } from './ops/core.js';
 import { workerOps } from './ops/index.js';
@@ -32,7 +32,8 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     currentFile: cmd.entry,
     ...(cmd.root ? { root: cmd.root } : {}),
   };
-  const info = () => ({ ...cmd.info, phase: opCtx.phase });
+  let scriptOptions: unknown = {};
+  const info = () => ({ ...cmd.info, phase: opCtx.phase, options: scriptOptions });
   const sleep = (ms: number) => {
     const left = cmd.deadline - Date.now();
     channel.sleep(Math.min(ms, Math.max(0, left)));
@@ -65,6 +66,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   let ctx: QuickJSContext | undefined;
   let rt: QuickJSRuntime | undefined;
   const held: QuickJSHandle[] = [];
+  let result: WorkerOutcome | undefined;
   try {
     const engine = await freshEngine(cmd.memoryLimitBytes);
     rt = engine.newRuntime();
@@ -79,10 +81,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       return false;
     });
     const guest = guestSources();
-    rt.setModuleLoader(
-      (name) => guest.modules[name] ?? cmd.modules[name]?.code ?? { error: new Error(`module not found: ${name}`) },
-      (base, requested) => normalize(base, requested, guest.modules, cmd.modules),
-    );
+    installModuleLoader(rt, guest.modules, cmd.modules);
     ctx = rt.newContext();
     const c = ctx;
     installHostFunction(c, dispatch);
@@ -130,7 +129,8 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       const ignored = LOAD_OPTIONS.filter((k) => k in (options as object));
       if (ignored.length) notices.push(`options ${ignored.join(', ')} are for load tests; a validation runs the script once per attempt and ignores them`);
     }
-    channel.call('options', { options: options ?? {} }, [], cmd.deadline);
+    scriptOptions = options ?? {};
+    channel.call('options', { options: scriptOptions }, [], cmd.deadline);
 
     const fn = (name: string) => {
       const h = c.getProp(ns, name);
@@ -187,13 +187,14 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     try {
       ctx?.dispose();
       rt?.dispose();
-    } catch {
-      /* a leaked handle or corrupted engine: the instance is thrown away anyway */
+    } catch (err) {
+      // A leaked handle or a corrupted engine: the instance is thrown away anyway.
+      if (result) result.disposeError = String((err as Error)?.message ?? err);
     }
   }
 
   function finish(): WorkerOutcome {
-    return {
+    return (result = {
       checks: [...journal.checks.values()],
       console: journal.console,
       consoleDropped: journal.consoleDropped,
@@ -205,7 +206,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       ...(channel.cancelled() ? { cancelled: true } : {}),
       completed,
       notices,
-    };
+    });
   }
 }
 
@@ -219,31 +220,6 @@ function classifyLimit(d: { name: string; message: string }): LimitHit | undefin
 function callGuest(c: QuickJSContext, fn: QuickJSHandle, args: QuickJSHandle[]): { value: QuickJSHandle } | { error: QuickJSHandle } {
   const r = c.callFunction(fn, c.undefined, ...args);
   return r.error ? { error: r.error } : { value: r.value };
-}
-
-/** Module name resolution: k6 modules by name, user files relative to the importer and
- *  inside the script's file set, runtime internals only from runtime modules. */
-export function normalize(
-  base: string,
-  requested: string,
-  guest: Record<string, string>,
-  user: Record<string, unknown>,
-): string | { error: Error } {
-  // Runtime modules (internal k6p:* and the public k6 ones) may import internals.
-  const fromRuntime = base.startsWith('k6p:') || guest[base] !== undefined;
-  if (requested.startsWith('k6p:')) {
-    return fromRuntime && guest[requested] !== undefined ? requested : { error: new Error(`module not found: ${requested}`) };
-  }
-  if (guest[requested] !== undefined) return requested;
-  if (!fromRuntime && (requested.startsWith('./') || requested.startsWith('../'))) {
-    const name = posix.normalize(posix.join(posix.dirname(base), requested));
-    if (name.startsWith('../') || name === '..') {
-      return { error: new Error(`import "${requested}" from ${base} leaves the script's folder`) };
-    }
-    if (user[name] !== undefined) return name;
-    return { error: new Error(`import "${requested}" from ${base}: no such file in the script's folder`) };
-  }
-  return { error: new Error(`module not found: ${requested}`) };
 }
 
 type Settled = { ok: true; value: QuickJSHandle } | { ok: false; error: QuickJSHandle };

@@ -56,6 +56,8 @@ export interface WorkerOutcome {
   completed: Phase[];
   /** Remarks for the user, e.g. load options that a validation ignores. */
   notices: string[];
+  /** Freeing the engine failed (a leaked handle): harmless to the host, a bug to report. */
+  disposeError?: string;
 }
 
 export type FromWorker =

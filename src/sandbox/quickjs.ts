@@ -29,7 +29,12 @@ export function compiledModule(): WebAssembly.Module {
 }
 
 /** A new engine instance whose linear memory can never grow past `memoryLimitBytes`. */
-export function freshEngine(memoryLimitBytes: number): Promise<QuickJSWASMModule> {
+export async function freshEngine(memoryLimitBytes: number): Promise<QuickJSWASMModule> {
+  // Tests can ask for QuickJS's debug build, which checks for leaked handles on dispose.
+  if (typeof __K6P_QUICKJS_WASM_B64__ === 'undefined' && process.env.K6P_QUICKJS_DEBUG_BUILD === '1') {
+    const debug = await import('@jitl/quickjs-wasmfile-debug-sync');
+    return newQuickJSWASMModuleFromVariant(((debug as { default?: unknown }).default ?? debug) as QuickJSSyncVariant);
+  }
   const maximum = Math.max(256, Math.floor(memoryLimitBytes / PAGE));
   const variant = newVariant(releaseSync, {
     wasmModule: compiledModule(),

@@ -50,7 +50,7 @@ export function compileScript(src: ScriptSource, k6Modules: readonly string[]): 
       if (spec === undefined) continue; // dynamic import of a computed name: resolved at run time
       if (k6Modules.includes(spec)) continue;
       const where = () => {
-        const { line, col } = lineCol(mod.code, imp.start);
+        const { line, col } = lineCol(mod.code, Math.max(0, imp.start - 1)); // the opening quote
         return `${name}:${line}:${col}`;
       };
       if (spec.startsWith('./') || spec.startsWith('../')) {
