@@ -3,21 +3,23 @@
 // bundle as main script and, again, as an asset (the sandbox worker evaluates it from there:
 // src/sandbox/worker-source.ts) → a copy of this node binary with the blob injected.
 //
-//   node --import tsx scripts/build-sea.ts [--no-code-cache] [--skip-bundle]
+//   node --import tsx scripts/build-sea.ts [--no-code-cache] [--skip-bundle] [--out PATH]
 //
 // Node ≥ 20.12 on Linux (macOS also needs `codesign`; not handled here).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const dist = join(root, 'dist');
 const bundle = join(dist, 'k6-preflight.cjs');
-const out = join(dist, 'k6-preflight');
-const work = join(dist, 'sea');
+const outAt = process.argv.indexOf('--out');
+const out = outAt > 0 && process.argv[outAt + 1] ? resolve(process.argv[outAt + 1]!) : join(dist, 'k6-preflight');
+const work = mkdtempSync(join(tmpdir(), 'k6p-sea-'));
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const codeCache = !process.argv.includes('--no-code-cache');
 
@@ -38,7 +40,7 @@ if (major < 20 || (major === 20 && minor < 12)) {
 const started = Date.now();
 if (!process.argv.includes('--skip-bundle') || !existsSync(bundle)) run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'build.ts')]);
 
-mkdirSync(work, { recursive: true });
+mkdirSync(dirname(out), { recursive: true });
 const blob = join(work, 'sea-prep.blob');
 const config = join(work, 'sea-config.json');
 writeFileSync(
@@ -65,4 +67,4 @@ run(process.execPath, [require.resolve('postject/dist/cli.js'), out, 'NODE_SEA_B
 rmSync(work, { recursive: true, force: true });
 
 const mib = (statSync(out).size / 1024 / 1024).toFixed(1);
-console.log(`built dist/k6-preflight (${mib} MiB, code cache ${codeCache ? 'on' : 'off'}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`built ${out} (${mib} MiB, code cache ${codeCache ? 'on' : 'off'}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,143 @@
+// The single-file bundle runs with plain `node` from an empty folder (no node_modules),
+// for every command, with relative imports; and the single executable runs with an empty
+// environment. Servers are loopback only.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { httpServer } from './fixtures/http/helpers.js';
+import { BUNDLE, ROOT, bundleSize, ensureBuilt, runProcess } from './helpers/embed.js';
+
+let dir: string;
+let server: Awaited<ReturnType<typeof httpServer>>;
+let hits = 0;
+
+const cli = (args: string[], timeoutMs = 30_000) => runProcess(process.execPath, [join(dir, 'k6-preflight.cjs'), ...args], { cwd: dir, timeoutMs });
+
+before(async () => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'k6p-embed-'));
+  copyFileSync(BUNDLE, join(dir, 'k6-preflight.cjs'));
+  mkdirSync(join(dir, 'lib'));
+  writeFileSync(
+    join(dir, 'validate.js'),
+    [
+      "import http from 'k6/http';",
+      "import { check } from 'k6';",
+      "import { expectStatus } from './lib/expect.js';",
+      'export default function () {',
+      '  const r = http.get(`${__ENV.TARGET}/health`);',
+      "  check(r, { 'status is 200': expectStatus(200) });",
+      '}',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'lib', 'expect.js'), 'export const expectStatus = (s) => (r) => r.status === s;\n');
+  writeFileSync(join(dir, 'validate.ts'), "import http from 'k6/http';\nexport default function (): void { http.get(__ENV.TARGET as string); }\n");
+  server = await httpServer((req, res) => {
+    hits++;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+  });
+  writeFileSync(
+    join(dir, 'testrun.yaml'),
+    [
+      'apiVersion: k6.io/v1alpha1',
+      'kind: TestRun',
+      'metadata: { name: embed }',
+      'spec:',
+      '  parallelism: 1',
+      '  script: { configMap: { name: s, file: test.js } }',
+      '  preTestValidation:',
+      '    connectivityCheck:',
+      `      url: ${server.url}/health`,
+      '      expectedStatusCodes: [200]',
+      '    polling: { interval: 1s, maxDuration: 10s }',
+    ].join('\n'),
+  );
+});
+
+after(async () => {
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dist/k6-preflight.cjs from an empty folder', () => {
+  test('is one file within the size budget', () => {
+    const size = bundleSize();
+    // The goal is 1.5 MB (npm run bench reports it); this only guards against a regression
+    // such as undici's full index or a second WASM copy coming back.
+    assert.ok(size < 2 * 1024 * 1024, `bundle is ${size} bytes`);
+  });
+
+  test('--version and --help', async () => {
+    const v = await cli(['--version']);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout.trim(), /^\d+\.\d+\.\d+/);
+    const h = await cli(['--help']);
+    assert.equal(h.code, 0, h.stderr);
+    for (const c of ['run', 'poll', 'check', 'testrun', 'demo']) assert.match(h.stdout, new RegExp(`k6-preflight ${c}\\b`));
+  });
+
+  test('run: a script with a relative import', async () => {
+    const r = await cli(['run', 'validate.js', '-e', `TARGET=${server.url}`, '-o', 'json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const last = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.equal(last.type, 'result');
+    assert.equal(last.status.phase, 'Succeeded');
+    assert.equal(last.status.lastAttempt.checks[0].name, 'status is 200');
+  });
+
+  test('poll, check and testrun', async () => {
+    const p = await cli(['poll', 'validate.js', '-e', `TARGET=${server.url}`, '--max-duration', '10s', '--interval', '1s']);
+    assert.equal(p.code, 0, p.stdout + p.stderr);
+    assert.match(p.stdout, /Succeeded/);
+    const c = await cli(['check', `${server.url}/health`, '--max-duration', '10s', '--expect', '200']);
+    assert.equal(c.code, 0, c.stdout + c.stderr);
+    const t = await cli(['testrun', 'testrun.yaml']);
+    assert.equal(t.code, 0, t.stdout + t.stderr);
+    assert.match(t.stdout, /Succeeded/);
+  });
+
+  test('demo ends by itself with exit 0', async () => {
+    const d = await cli(['demo', '--refuse-for', '1s'], 20_000);
+    assert.equal(d.code, 0, d.stdout + d.stderr);
+    assert.match(d.stdout, /403/);
+    assert.match(d.stdout, /Succeeded/);
+  });
+
+  test('a TypeScript script without esbuild at hand says so (exit 2)', async () => {
+    const r = await cli(['run', 'validate.ts', '-e', `TARGET=${server.url}`]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /validate\.ts: TypeScript scripts need esbuild/);
+    assert.equal(hits > 0, true); // earlier runs reached the server; this one attempted nothing
+  });
+});
+
+describe('single executable (dist/k6-preflight)', () => {
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  const canBuild = process.platform === 'linux' && (major > 20 || (major === 20 && minor >= 12));
+
+  test('runs a script with an empty environment', { timeout: 180_000, skip: canBuild ? false : 'needs Node ≥ 20.12 on Linux' }, async (t) => {
+    if (process.env.K6P_SKIP_SEA === '1') return t.skip('K6P_SKIP_SEA=1');
+    const exe = join(dir, 'k6-preflight');
+    // Building takes ~10 s (a ~100 MB copy of node plus injection); give up after 90 s.
+    const b = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-sea.ts'), '--skip-bundle', '--out', exe], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    if (b.error && (b.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return t.skip('building the single executable took over 90 s');
+    assert.equal(b.status, 0, b.stdout + b.stderr);
+    try {
+      const r = await runProcess(exe, ['run', 'validate.js', '-e', `TARGET=${server.url}`, '-o', 'json'], { cwd: dir, env: {} });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).status.phase, 'Succeeded');
+      const c = await runProcess(exe, ['check', `${server.url}/health`, '--max-duration', '5s'], { cwd: dir, env: {} });
+      assert.equal(c.code, 0, c.stdout + c.stderr);
+    } finally {
+      rmSync(exe, { force: true });
+    }
+  });
+});
