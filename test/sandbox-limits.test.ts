@@ -6,12 +6,11 @@ import { runScript } from './helpers/sandbox.js';
 
 describe('sandbox limits', () => {
   it('stops a busy loop close to the deadline with ScriptTimeout', async () => {
-    const t0 = Date.now();
     const r = await runScript('export default function () { for (;;) {} }', { timeoutMs: 400 });
-    const took = Date.now() - t0;
     assert.equal(r.reason, 'ScriptTimeout');
     assert.match(r.message, /400ms timeout in default\(\) at validate\.js:1:/);
-    assert.ok(took < 400 + 1500, `stopped after ${took} ms`);
+    // Stopped by the interrupt handler, not by the watchdog that terminates the worker later.
+    assert.ok(r.durationMs >= 400 && r.durationMs < 400 + 500, `stopped after ${r.durationMs} ms`);
   });
 
   it('stops a loop that catches every exception, and one in finally', async () => {
@@ -58,10 +57,9 @@ describe('sandbox limits', () => {
   });
 
   it('cuts a sleep() that runs past the deadline and fails the attempt', async () => {
-    const t0 = Date.now();
     const r = await runScript(`import { sleep } from 'k6'; export default function () { sleep(30); }`, { timeoutMs: 300 });
     assert.equal(r.reason, 'ScriptTimeout');
-    assert.ok(Date.now() - t0 < 2000);
+    assert.ok(r.durationMs < 300 + 500, `stopped after ${r.durationMs} ms`);
   });
 
   it('is cancelled through the signal', async () => {
