@@ -105,7 +105,8 @@ export interface CheckUrlOptions extends CommonOptions {
 }
 
 /** A run in progress: a promise of its result and an async iterable of its events. */
-export class PreflightRun<T> implements PromiseLike<T>, AsyncIterable<PreflightEvent> {
+export class PreflightRun<T> implements Promise<T>, AsyncIterable<PreflightEvent> {
+  readonly [Symbol.toStringTag] = 'PreflightRun';
   /** Settles when the run ends. */
   readonly result: Promise<T>;
   private readonly listeners = new Set<(e: PreflightEvent | undefined) => void>();
@@ -131,6 +132,14 @@ export class PreflightRun<T> implements PromiseLike<T>, AsyncIterable<PreflightE
 
   then<A = T, B = never>(ok?: ((v: T) => A | PromiseLike<A>) | null, fail?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
     return this.result.then(ok, fail);
+  }
+
+  catch<B = never>(fail?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.result.catch(fail);
+  }
+
+  finally(fn?: (() => void) | null): Promise<T> {
+    return this.result.finally(fn);
   }
 
   /** Events from now until the run ends; the loop throws if the run fails. */
@@ -265,7 +274,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
       }
       const input: PlanInput = { ...v.planInput, ...ro.schedule };
       if (ro.timeout !== undefined) input.timeout = typeof ro.timeout === 'number' ? `${ro.timeout}ms` : ro.timeout;
-      const plan = planFromInput(input, undefined, v.planFieldNames);
+      const plan = asUsage(() => planFromInput(input, undefined, v.planFieldNames));
       const { redactor, engine } = network(ro);
       const gen = testRun.generation;
       if (source.kind === 'connectivityCheck') {
@@ -344,12 +353,23 @@ function network(o: CommonOptions): { redactor: Redactor; engine: Partial<Engine
 function schedule(input: PlanInput | undefined, timeout: string | number | undefined): SchedulePlan {
   const i: PlanInput = { ...input };
   if (timeout !== undefined) i.timeout = typeof timeout === 'number' ? `${timeout}ms` : timeout;
-  return planFromInput(i);
+  return asUsage(() => planFromInput(i));
+}
+
+/** Plan and duration problems are usage errors, as in the CLI (exit 2). */
+function asUsage<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (e) {
+    const name = (e as Error)?.name;
+    if (name === 'PlanError' || name === 'DurationError' || name === 'ExpectError') throw new UsageError((e as Error).message);
+    throw e;
+  }
 }
 
 function durationOption(name: string, v: string | number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
-  const ms = typeof v === 'number' ? v : parseDuration(v);
+  const ms = typeof v === 'number' ? v : asUsage(() => parseDuration(v));
   if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`${name}: must be a positive duration, got ${JSON.stringify(v)}`);
   return ms;
 }
