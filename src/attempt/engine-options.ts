@@ -2,6 +2,7 @@
 // `options` asks for, then explicit flags (flags win, as in k6).
 import { defaultEngineOptions } from '../http/defaults.js';
 import type { Redactor } from '../http/redact.js';
+import { parseLocalIPs } from '../http/local-ips.js';
 import type { EngineOptions, TlsAuth } from '../http/types.js';
 
 /** k6 options that act on a validation's HTTP. Load options are reported elsewhere. */
@@ -19,13 +20,18 @@ export function engineOptionsFor(
   if (typeof o.maxRedirects === 'number') fromScript.maxRedirects = o.maxRedirects;
   if (typeof o.discardResponseBodies === 'boolean') fromScript.discardResponseBodies = o.discardResponseBodies;
   if (typeof o.localIPs === 'string' || Array.isArray(o.localIPs)) {
-    fromScript.localIPs = ([] as string[]).concat(o.localIPs as string | string[]).flatMap((s) => String(s).split(','));
+    try {
+      fromScript.localIPs = parseLocalIPs(o.localIPs as string | string[]);
+    } catch (e) {
+      notices.push(`options.localIPs ignored: ${(e as Error).message}`);
+    }
   }
   if (typeof o.tlsVersion === 'string' || (o.tlsVersion && typeof o.tlsVersion === 'object')) {
     fromScript.tlsVersion = o.tlsVersion as EngineOptions['tlsVersion'];
   }
   if (Array.isArray(o.tlsAuth)) fromScript.tlsAuth = o.tlsAuth as TlsAuth[];
-  const options = { ...defaultEngineOptions(), ...fromScript, ...defined(flags) };
+  const { egressIp: _e, ...flagOptions } = flags as Partial<EngineOptions> & { egressIp?: string };
+  const options = { ...defaultEngineOptions(), ...fromScript, ...defined(flagOptions) };
   for (const v of [...(options.secretValues ?? [])]) redactor.addSecret(v);
   return { options, notices };
 }

@@ -2,7 +2,8 @@
 // served by a fresh engine (so every attempt dials anew), then the verdict.
 import { createHttpEngine } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
-import type { EngineOptions, HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
+import type { HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
+import type { CreateEngineOptions } from '../http/engine.js';
 import { UsageError } from '../errors.js';
 import { guestSources } from '../sandbox/guest-sources.js';
 import { GuestError, type OpResult } from '../sandbox/ops/types.js';
@@ -24,7 +25,7 @@ export interface ScriptAttemptOptions {
   /** The attempt timeout (the driver passes absolute deadlines; this names it in messages). */
   timeoutMs: number;
   /** Engine settings from flags; they override the script's `options`. */
-  engine: Partial<EngineOptions>;
+  engine: CreateEngineOptions;
   redactor: Redactor;
 }
 
@@ -84,7 +85,7 @@ async function runOne(
       case 'options': {
         const eo = engineOptionsFor(payload?.options ?? {}, opts.engine, opts.redactor);
         eo.notices.forEach((n) => notices.add(n));
-        engine = createHttpEngine(eo.options);
+        engine = createHttpEngine({ ...eo.options, ...(opts.engine.egressIp ? { egressIp: opts.engine.egressIp } : {}) });
         return;
       }
       case 'http.request': {

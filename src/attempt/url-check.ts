@@ -1,6 +1,6 @@
 // The built-in connectivity check (#644 `connectivityCheck`): one request, a verdict
 // on its status. No script, no sandbox.
-import { createHttpEngine } from '../http/engine.js';
+import { createHttpEngine, type CreateEngineOptions } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
 import type { EngineOptions, HttpRequest } from '../http/types.js';
 import { defaultEngineOptions } from '../http/defaults.js';
@@ -19,8 +19,8 @@ export interface UrlCheck {
 /** How much of an unexpected response's body a message quotes. */
 const EXCERPT_CHARS = 200;
 
-export function urlCheckRunner(check: UrlCheck, engineFlags: Partial<EngineOptions>, redactor: Redactor): AttemptRunner {
-  const options: EngineOptions = { ...defaultEngineOptions(), ...engineFlags };
+export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
+  const options: CreateEngineOptions & EngineOptions = { ...defaultEngineOptions(), ...engineFlags };
   return async (ctx) => {
     const started = Date.now();
     const engine = createHttpEngine(options);
@@ -53,15 +53,17 @@ export function urlCheckRunner(check: UrlCheck, engineFlags: Partial<EngineOptio
       if (statusExpected(check.expect, res.status)) {
         return { ...base, outcome: 'passed', message: `${target} → ${res.status_text || res.status} (expected ${formatExpect(check.expect)})` };
       }
+      const seenAs = options.egressIp ? `; the target sees this runner as ${options.egressIp}` : '';
       const hint = res.status === 403 || res.status === 401
-        ? '; TCP and TLS succeeded, so an L7 allowlist, WAF or authentication is the likely cause'
+        ? `; TCP and TLS succeeded, so an L7 allowlist, WAF or authentication is the likely cause${seenAs}`
         : '';
+      const path = res.remote_ip ? ` (from ${res.local_ip}:${res.local_port} to ${res.remote_ip}:${res.remote_port})` : '';
       const excerpt = bodyExcerpt(res.body);
       return {
         ...base,
         outcome: 'failed',
         reason: 'UnexpectedStatus',
-        message: redactor.text(`${target} → ${res.status_text || res.status}, expected ${formatExpect(check.expect)}${hint}${excerpt ? `; body: ${excerpt}` : ''}`),
+        message: redactor.text(`${target} → ${res.status_text || res.status}${path}, expected ${formatExpect(check.expect)}${hint}${excerpt ? `; body: ${excerpt}` : ''}`),
       };
     } finally {
       await engine.close().catch(() => undefined);

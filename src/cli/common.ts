@@ -2,7 +2,8 @@
 // settings from flags, turn SIGINT/SIGTERM into a clean abort, map errors to exit codes.
 import { UsageError } from '../errors.js';
 import { createRedactor, type Redactor } from '../http/redact.js';
-import type { EngineOptions } from '../http/types.js';
+import type { CreateEngineOptions } from '../http/engine.js';
+import { lookupEgressIp } from '../http/egress-ip.js';
 import { ManifestError } from '../manifest/errors.js';
 import { jsonReporter, textReporter, type Reporter } from '../report/reporter.js';
 import { createStyle, useColor } from '../report/style.js';
@@ -22,17 +23,43 @@ export function makeReporter(f: OutputFlagValues, live: boolean): Reporter {
   return textReporter(process.stdout, createStyle(useColor(process.stdout, f.color)), { live });
 }
 
+/** What the status says about the runner itself: the address the outside sees. */
+export interface RunnerInfo {
+  egressIp?: string;
+  egressIpError?: string;
+  egressIpUrl?: string;
+}
+
 export interface Prepared {
   env: Record<string, string>;
   redactor: Redactor;
-  engine: Partial<EngineOptions>;
+  engine: CreateEngineOptions;
+  runner: RunnerInfo;
 }
 
 export async function prepareCommon(f: ScriptFlagValues & NetworkFlagValues): Promise<Prepared> {
   const { env, secrets } = envFrom(f);
   const redactor = createRedactor({ secretValues: secrets });
-  const engine = await engineFlags(f, secrets);
-  return { env, redactor, engine };
+  const engine: CreateEngineOptions = await engineFlags(f, secrets);
+  const runner: RunnerInfo = {};
+  if (f.egressIpUrl) {
+    // Once per validation; an echo that fails never fails the validation.
+    runner.egressIpUrl = redactor.url(f.egressIpUrl);
+    const r = await lookupEgressIp(f.egressIpUrl, engine);
+    if ('ip' in r) runner.egressIp = engine.egressIp = r.ip;
+    else runner.egressIpError = redactor.text(r.error);
+  }
+  return { env, redactor, engine, runner };
+}
+
+/** Adds the runner facts to a status document, and says them once to the person. */
+export function withRunner<T extends object>(status: T, runner: RunnerInfo): T {
+  return Object.keys(runner).length ? { ...status, runner } : status;
+}
+
+export function announceRunner(reporter: Reporter, runner: RunnerInfo): void {
+  if (runner.egressIp) reporter.notice(`the outside sees this runner as ${runner.egressIp} (asked ${runner.egressIpUrl}); that is the address an allowlist must hold`);
+  else if (runner.egressIpError) reporter.notice(`could not learn this runner's egress address from ${runner.egressIpUrl}: ${runner.egressIpError}`);
 }
 
 /** An AbortController that SIGINT/SIGTERM abort; `code()` is 130/143 once a signal came. */

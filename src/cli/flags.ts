@@ -2,6 +2,7 @@
 // `testrun` accept the same spelling, and turned into typed settings in one place.
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
+import { parseLocalIPs } from '../http/local-ips.js';
 import type { EngineOptions } from '../http/types.js';
 import { parseDuration } from '../plan/duration.js';
 import { MIN_MEMORY_BYTES } from '../sandbox/quickjs.js';
@@ -138,7 +139,13 @@ export async function engineFlags(f: NetworkFlagValues, secrets: string[]): Prom
     secretValues: secrets,
   };
   if (Object.keys(hosts).length) out.hosts = hosts;
-  if (f.localIps) out.localIPs = f.localIps.split(',').map((s) => s.trim()).filter(Boolean);
+  if (f.localIps) {
+    try {
+      out.localIPs = parseLocalIPs(f.localIps);
+    } catch (e) {
+      throw new UsageError(`--local-ips ${JSON.stringify(f.localIps)}: ${(e as Error).message}`);
+    }
+  }
   if (f.insecure !== undefined) out.insecureSkipTLSVerify = f.insecure;
   if (f.ca.length) out.ca = await Promise.all(f.ca.map((p) => read('ca', p)));
   if (f.cert && f.key) out.tlsAuth = [{ cert: await read('cert', f.cert), key: await read('key', f.key) }];

@@ -8,7 +8,7 @@ import type { Reporter } from '../report/reporter.js';
 import { createStatusFileWriter } from '../report/status-file.js';
 import { defaultTerminationLogPath, writeTerminationLog } from '../report/termination-log.js';
 import type { StatusDocument } from '../status/types.js';
-import { EXIT_FAILED, EXIT_OK, signalAbort } from './common.js';
+import { announceRunner, EXIT_FAILED, EXIT_OK, signalAbort, withRunner, type RunnerInfo } from './common.js';
 import { OUTPUT_GROUP, SCHEDULE_GROUP } from './flags.js';
 
 export function scheduleFlags<T>(y: Argv<T>) {
@@ -63,11 +63,13 @@ export async function validate(opts: {
   flags: ScheduleFlagValues;
   notices?: () => Iterable<string>;
   generation?: number;
-  /** Adds facts to every status document written (e.g. the runner's egress address). */
-  decorate?: (s: StatusDocument) => StatusDocument;
+  /** The runner's egress address, added to every status document and said once. */
+  runnerInfo?: RunnerInfo;
 }): Promise<number> {
   const { reporter, flags } = opts;
-  const decorate = opts.decorate ?? ((s) => s);
+  const info = opts.runnerInfo ?? {};
+  const decorate = (s: StatusDocument) => withRunner(s, info);
+  announceRunner(reporter, info);
   const statusFile = flags.statusFile ? createStatusFileWriter(flags.statusFile, (e) => reporter.notice(`status file: ${e.message}`)) : undefined;
   const sig = signalAbort();
   const shown = new Set<string>();

@@ -63,11 +63,11 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   } catch (e) {
     throw new UsageError(`--expect: ${(e as Error).message}`);
   }
-  const { redactor, engine } = await prepareCommon(a);
+  const { redactor, engine, runner: runnerInfo } = await prepareCommon(a);
   const runner = urlCheckRunner(
     { url, method: a.method, expect, headers: parseHeaders(a.header), ...(a.body !== undefined ? { body: a.body } : {}) },
     engine,
     redactor,
   );
-  return validate({ plan, runner, target: `${a.method} ${redactor.url(url)}`, reporter: makeReporter(a, true), flags: a });
+  return validate({ plan, runner, target: `${a.method} ${redactor.url(url)}`, reporter: makeReporter(a, true), flags: a, runnerInfo });
 }

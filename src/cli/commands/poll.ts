@@ -27,7 +27,7 @@ export async function pollCommand(a: PollArgs): Promise<number> {
   const plan = planFromFlags(a);
   const memoryLimitBytes = memoryLimitFrom(a);
   const source = loadScriptSource(a.source, a.file);
-  const { env, redactor, engine } = await prepareCommon(a);
+  const { env, redactor, engine, runner } = await prepareCommon(a);
   const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine, redactor });
   try {
     return await validate({
@@ -37,6 +37,7 @@ export async function pollCommand(a: PollArgs): Promise<number> {
       reporter: makeReporter(a, true),
       flags: a,
       notices: () => attempts.notices,
+      runnerInfo: runner,
     });
   } finally {
     await attempts.close();

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
 import { statusForSingleAttempt } from '../../status/machine.js';
 import { loadScriptSource } from '../../script/source.js';
-import { guard, makeReporter, prepareCommon, signalAbort, EXIT_FAILED, EXIT_OK, type OutputFlagValues } from '../common.js';
+import { announceRunner, guard, makeReporter, withRunner, prepareCommon, signalAbort, EXIT_FAILED, EXIT_OK, type OutputFlagValues } from '../common.js';
 import { durationFlag, memoryLimitFrom, networkFlags, outputFlags, scriptFlags, type NetworkFlagValues, type ScriptFlagValues } from '../flags.js';
 
 type RunArgs = ScriptFlagValues & NetworkFlagValues & OutputFlagValues & { source: string };
@@ -27,9 +27,10 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const timeoutMs = durationFlag('timeout', a.timeout ?? '30s');
   const memoryLimitBytes = memoryLimitFrom(a);
   const source = loadScriptSource(a.source, a.file);
-  const { env, redactor, engine } = await prepareCommon(a);
+  const { env, redactor, engine, runner } = await prepareCommon(a);
   const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs, engine, redactor });
   const reporter = makeReporter(a, false);
+  announceRunner(reporter, runner);
   const sig = signalAbort();
   try {
     const result = await attempts.run({
@@ -39,7 +40,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
       onEvent: (e) => reporter.event(e),
     });
     for (const n of attempts.notices) reporter.notice(n);
-    let status = statusForSingleAttempt(result, { target: source.origin });
+    let status = withRunner(statusForSingleAttempt(result, { target: source.origin }), runner);
     if (sig.code()) status = { ...status, phase: 'Aborted', reason: 'Aborted', message: `stopped by ${sig.which()}` };
     reporter.result(status);
     return sig.code() ?? (result.outcome === 'passed' ? EXIT_OK : EXIT_FAILED);

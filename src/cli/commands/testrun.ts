@@ -54,27 +54,27 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
     return EXIT_OK;
   }
   const plan = planFromInput({ ...v.planInput, ...planInputFromFlags(a) }, undefined, v.planFieldNames);
-  const { env, redactor, engine } = await prepareCommon(a);
+  const { env, redactor, engine, runner } = await prepareCommon(a);
   const generation = v.testRun.generation;
 
-  let runner: AttemptRunner;
+  let attemptRunner: AttemptRunner;
   let target: string;
   let close = async () => {};
   let notices: () => Iterable<string> = () => [];
   if (v.source.kind === 'connectivityCheck') {
     const s = v.source;
-    runner = urlCheckRunner({ url: s.url, method: s.method, expect: s.expectedStatusCodes, headers: parseHeaders(a.header) }, engine, redactor);
+    attemptRunner = urlCheckRunner({ url: s.url, method: s.method, expect: s.expectedStatusCodes, headers: parseHeaders(a.header) }, engine, redactor);
     target = `${who}: ${s.method} ${redactor.url(s.url)}`;
   } else {
     const source = scriptSourceFor(v.source.configMap, docs, a);
     const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor });
-    runner = attempts.run;
+    attemptRunner = attempts.run;
     close = () => attempts.close();
     notices = () => attempts.notices;
     target = `${who}: ${source.origin}`;
   }
   try {
-    return await validate({ plan, runner, target, reporter, flags: a, notices, ...(generation !== undefined ? { generation } : {}) });
+    return await validate({ plan, runner: attemptRunner, target, reporter, flags: a, notices, runnerInfo: runner, ...(generation !== undefined ? { generation } : {}) });
   } finally {
     await close();
   }
