@@ -44,7 +44,7 @@ export async function prepareScriptAttempts(opts: ScriptAttemptOptions): Promise
   if (errors.length) {
     await sandbox.close();
     const e = errors[0]!;
-    const at = userLocation(e.stack, script.modules) ?? e.file;
+    const at = userLocation(mapStack(e.stack, script.modules), script.modules) ?? e.file;
     throw new UsageError(`${at}: ${e.message}`);
   }
   const notices = new Set<string>();

@@ -31,9 +31,10 @@ export function mapStack(stack: string, modules: Record<string, ModuleCode>): st
   });
 }
 
-/** The first frame that points into the user's files (not the k6 runtime), mapped. */
+/** The first frame that points into the user's files (not the k6 runtime). Pass a stack
+ *  already mapped with `mapStack`. */
 export function userLocation(stack: string, modules: Record<string, ModuleCode>): string | undefined {
-  for (const m of mapStack(stack, modules).matchAll(FRAME)) {
+  for (const m of stack.matchAll(FRAME)) {
     if (modules[m[1]!]) return `${m[1]}:${m[2]}:${m[3]}`;
   }
   return undefined;
