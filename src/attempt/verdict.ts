@@ -82,7 +82,10 @@ export function decideVerdict({ outcome: o, requests, location, timeoutMs, memor
   }
   if (scriptFailure) return { outcome: 'failed', reason: 'ScriptFailed', message: scriptFailure };
   const last = lastRequest ? `; last request ${describeRequest(lastRequest)}` : '';
-  return { outcome: 'failed', reason: 'CheckFailed', message: `${failedChecks(o.checks)}${last}` };
+  const l7 = lastRequest && (lastRequest.status === 403 || lastRequest.status === 401)
+    ? ' (the connection worked: an L7 allowlist, WAF or authentication is the likely cause)'
+    : '';
+  return { outcome: 'failed', reason: 'CheckFailed', message: `${failedChecks(o.checks)}${last}${l7}` };
 }
 
 function scriptFailureMessage(o: WorkerOutcome, where: string): string | undefined {

@@ -39,8 +39,8 @@ export interface Prepared {
 
 export async function prepareCommon(f: ScriptFlagValues & NetworkFlagValues): Promise<Prepared> {
   const { env, secrets } = envFrom(f);
-  const redactor = createRedactor({ secretValues: secrets });
-  const engine: CreateEngineOptions = await engineFlags(f, secrets);
+  const redactor = createRedactor({ secretValues: secrets, secretParams: f.secretParam });
+  const engine: CreateEngineOptions = await engineFlags(f, secrets, f.secretParam);
   const runner: RunnerInfo = {};
   if (f.egressIpUrl) {
     // Once per validation; an echo that fails never fails the validation.

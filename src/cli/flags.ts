@@ -18,6 +18,7 @@ export function scriptFlags<T>(y: Argv<T>) {
     .option('env', { group: SCRIPT_GROUP, alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'KEY=VALUE for __ENV (repeatable)' })
     .option('include-system-env', { group: SCRIPT_GROUP, type: 'boolean', default: false, describe: "Also expose this process's environment in __ENV (off: a ConfigMap script must not read a pod's secrets)" })
     .option('secret-env', { group: SCRIPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Name of an --env variable whose value is masked in all output (repeatable)' })
+    .option('secret-param', { group: SCRIPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Extra URL query parameter name to mask in output, beyond token, key, secret, password, signature… (repeatable)' })
     .option('memory-limit', { group: SCRIPT_GROUP, type: 'string', default: '64MiB', describe: 'Hard memory cap of the sandbox (e.g. 64MiB, 128Mi; at least 16MiB)' })
     .option('timeout', { group: SCRIPT_GROUP, type: 'string', describe: 'Deadline of one attempt (Go duration) [default: 30s]' });
 }
@@ -49,6 +50,7 @@ export interface ScriptFlagValues {
   env: string[];
   includeSystemEnv: boolean;
   secretEnv: string[];
+  secretParam: string[];
   memoryLimit: string;
   timeout?: string;
 }
@@ -117,7 +119,7 @@ export function durationFlag(flag: string, v: string): number {
 }
 
 /** Engine settings given explicitly on the command line (undefined = not given). */
-export async function engineFlags(f: NetworkFlagValues, secrets: string[]): Promise<Partial<EngineOptions>> {
+export async function engineFlags(f: NetworkFlagValues, secrets: string[], secretParams: string[] = []): Promise<Partial<EngineOptions>> {
   const { readFile } = await import('node:fs/promises');
   const read = async (flag: string, path: string) => {
     try {
@@ -137,6 +139,7 @@ export async function engineFlags(f: NetworkFlagValues, secrets: string[]): Prom
     connectTimeoutMs: durationFlag('connect-timeout', f.connectTimeout),
     maxBodyBytes: parseSize('max-body', f.maxBody),
     secretValues: secrets,
+    ...(secretParams.length ? { secretParams } : {}),
   };
   if (Object.keys(hosts).length) out.hosts = hosts;
   if (f.localIps) {
