@@ -1,0 +1,331 @@
+// `npm run bench [-- --quick]`: where k6-preflight stands against plain Node and the tools
+// users would otherwise run. Each figure is measured side by side with its baseline in the
+// same run (medians of repeated runs; loopback target server in a separate process), and
+// the table is printed and saved to .bench/last.md. Never an assertion: goals are reported.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { prepareScriptAttempts } from '../src/attempt/script-attempt.js';
+import type { AttemptResult } from '../src/attempt/types.js';
+import { createRedactor } from '../src/http/redact.js';
+import { planFromInput } from '../src/plan/plan.js';
+import { runValidation } from '../src/poll/driver.js';
+import { freshEngine } from '../src/sandbox/quickjs.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const bundle = join(root, 'dist', 'k6-preflight.cjs');
+const sea = join(root, 'dist', 'k6-preflight');
+const work = mkdtempSync(join(tmpdir(), 'k6p-bench-'));
+const REPS = quick ? 5 : 15;
+const LOOP = 2000;
+
+// --- small utilities ----------------------------------------------------------------------
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + ' ms';
+const mb = (kb: number) => (kb / 1024).toFixed(1) + ' MB';
+const progress = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+function which(cmd: string): string | undefined {
+  for (const d of [join(root, 'node_modules', '.bin'), ...(process.env.PATH ?? '').split(delimiter)]) {
+    const p = join(d, cmd);
+    if (d && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/** Wall time of one process run, and its output. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const c = spawn(cmd, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => (stdout += d));
+    c.stderr.on('data', (d) => (stderr += d));
+    const kill = setTimeout(() => c.kill('SIGKILL'), 60_000);
+    c.on('error', reject);
+    c.on('close', (code) => {
+      clearTimeout(kill);
+      resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, code, stdout, stderr });
+    });
+  });
+}
+
+/** Median wall time over REPS runs, interleaving the commands so load drifts hit all alike. */
+async function wallTimes(cmds: Record<string, [string, string[]]>): Promise<Record<string, number>> {
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(cmds).map((k) => [k, []]));
+  for (const [k, [c, a]] of Object.entries(cmds)) {
+    const r = await timed(c, a); // warm the file cache; also a correctness check
+    if (r.code !== 0) throw new Error(`${k}: exit ${r.code}\n${r.stdout}${r.stderr}`);
+  }
+  for (let i = 0; i < REPS; i++) for (const [k, [c, a]] of Object.entries(cmds)) times[k]!.push((await timed(c, a)).ms);
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+// --- the target: a separate process so its CPU is not ours ----------------------------------
+
+async function startTarget(): Promise<{ url: string; child: ChildProcess }> {
+  const code = `
+    const http = require('node:http');
+    const body = JSON.stringify({ status: 'ok' });
+    const s = http.createServer((req, res) => { req.resume(); res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body); });
+    s.keepAliveTimeout = 60000;
+    s.listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '\\n'));
+    process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d) => resolve(String(d).trim()));
+    child.once('error', reject);
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+// --- scripts ---------------------------------------------------------------------------------
+
+function writeScripts(url: string) {
+  writeFileSync(
+    join(work, 'one.js'),
+    `import http from 'k6/http';\nimport { check } from 'k6';\nexport default function () { check(http.get(__ENV.TARGET + '/health'), { 'status is 200': (r) => r.status === 200 }); }\n`,
+  );
+  writeFileSync(
+    join(work, 'loop.js'),
+    `import http from 'k6/http';
+export default function () {
+  const n = Number(__ENV.N), warm = Number(__ENV.WARM);
+  for (let i = 0; i < warm; i++) http.get(__ENV.TARGET + '/health');
+  const t0 = Date.now();
+  for (let i = 0; i < n; i++) { if (http.get(__ENV.TARGET + '/health').status !== 200) throw new Error('bad status'); }
+  console.log('elapsed ' + (Date.now() - t0));
+}\n`,
+  );
+  const undici = JSON.stringify(join(root, 'node_modules', 'undici', 'index.js'));
+  writeFileSync(
+    join(work, 'one-undici.cjs'),
+    `const { request } = require(${undici});\nrequest(process.argv[2]).then(async (r) => { await r.body.text(); if (r.statusCode !== 200) process.exit(1); });\n`,
+  );
+  writeFileSync(
+    join(work, 'loop-undici.cjs'),
+    `const { Client } = require(${undici});
+(async () => {
+  const u = new URL(process.argv[2]); const c = new Client(u.origin);
+  const n = Number(process.argv[3]), warm = Number(process.argv[4]);
+  const get = async () => { const r = await c.request({ path: u.pathname, method: 'GET' }); const t = await r.body.text(); if (r.statusCode !== 200) throw new Error('bad'); return t; };
+  for (let i = 0; i < warm; i++) await get();
+  const t0 = Date.now();
+  for (let i = 0; i < n; i++) await get();
+  console.log('elapsed ' + (Date.now() - t0));
+  await c.close();
+})();\n`,
+  );
+  writeFileSync(join(work, 'rss-probe.cjs'), `process.on('exit', () => process.stderr.write('\\nmaxrss ' + process.resourceUsage().maxRSS + '\\n'));\n`);
+  void url;
+}
+
+// --- measurements ----------------------------------------------------------------------------
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  goal: string;
+  met: boolean | undefined;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+
+async function oneShot(url: string) {
+  progress(`one-shot check, ${REPS} runs each (whole process wall time)`);
+  const target = `${url}/health`;
+  const cmds: Record<string, [string, string[]]> = {
+    run: [process.execPath, [bundle, 'run', 'one.js', '-e', `TARGET=${url}`]],
+    undici: [process.execPath, ['one-undici.cjs', target]],
+    empty: [process.execPath, ['-e', '0']],
+  };
+  const curl = which('curl');
+  if (curl) cmds.curl = [curl, ['-sf', '-o', '/dev/null', target]];
+  const waitOn = which('wait-on');
+  if (waitOn) cmds['wait-on'] = [waitOn, ['-t', '10000', target]];
+  if (existsSync(sea)) cmds.sea = [sea, ['run', 'one.js', '-e', `TARGET=${url}`]];
+  const t = await wallTimes(cmds);
+  const r = t.run! / t.undici!;
+  rows.push({ figure: '`run` of a one-request script, whole process', value: ms(t.run!), baseline: `${ms(t.undici!)} (node + undici, one GET)`, ratio: `${r.toFixed(2)}×`, goal: '≤ 1.0×', met: r <= 1.0 });
+  if (t.sea !== undefined) rows.push({ figure: '  same, single executable (dist/k6-preflight)', value: ms(t.sea), baseline: ms(t.undici!), ratio: `${(t.sea / t.undici!).toFixed(2)}×`, goal: '', met: undefined });
+  rows.push({ figure: '  empty `node -e 0`', value: ms(t.empty!), baseline: '', ratio: '', goal: '', met: undefined });
+  rows.push({ figure: '  `curl` for the same check', value: curl ? ms(t.curl!) : 'not installed', baseline: '', ratio: '', goal: '', met: undefined });
+  rows.push({ figure: '  `wait-on` for the same check', value: waitOn ? ms(t['wait-on']!) : 'not installed', baseline: '', ratio: '', goal: '', met: undefined });
+}
+
+async function throughput(url: string) {
+  const reps = quick ? 3 : 5;
+  progress(`throughput: ${LOOP} sequential GETs, ${reps} processes each`);
+  const warm = 200;
+  const inSandbox: number[] = [];
+  const plain: number[] = [];
+  const elapsed = (out: string) => Number(/elapsed (\d+)/.exec(out)?.[1] ?? NaN);
+  for (let i = 0; i < reps; i++) {
+    const a = await timed(process.execPath, [bundle, 'run', 'loop.js', '-e', `TARGET=${url}`, '-e', `N=${LOOP}`, '-e', `WARM=${warm}`, '--timeout', '60s']);
+    if (a.code !== 0) throw new Error(`sandbox loop failed: ${a.stdout}${a.stderr}`);
+    inSandbox.push(elapsed(a.stdout));
+    const b = await timed(process.execPath, ['loop-undici.cjs', `${url}/health`, String(LOOP), String(warm)]);
+    plain.push(elapsed(b.stdout));
+  }
+  const sRate = (LOOP / median(inSandbox)) * 1000;
+  const pRate = (LOOP / median(plain)) * 1000;
+  const r = sRate / pRate;
+  rows.push({
+    figure: `${LOOP} sequential \`http.get\` in the sandbox`,
+    value: `${sRate.toFixed(0)} req/s (${((median(inSandbox) / LOOP) * 1000).toFixed(0)} µs/req)`,
+    baseline: `${pRate.toFixed(0)} req/s (${((median(plain) / LOOP) * 1000).toFixed(0)} µs/req) node + undici`,
+    ratio: `${r.toFixed(2)}×`,
+    goal: '≥ 0.8× throughput',
+    met: r >= 0.8,
+  });
+}
+
+async function isolation() {
+  progress('per-attempt isolation');
+  const { shouldInterruptAfterDeadline } = await import('quickjs-emscripten-core');
+  const n = quick ? 60 : 200;
+  const times: number[] = [];
+  for (let i = 0; i < n + 20; i++) {
+    const t = process.hrtime.bigint();
+    const mod = await freshEngine(64 * 1024 * 1024);
+    const rt = mod.newRuntime();
+    rt.setMaxStackSize(256 * 1024);
+    rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + 1000));
+    const ctx = rt.newContext();
+    const h = ctx.unwrapResult(ctx.evalCode('export default function () { return 1 }', 'v.js', { type: 'module' }));
+    h.dispose();
+    ctx.dispose();
+    rt.dispose();
+    if (i >= 20) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  const iso = median(times);
+  rows.push({ figure: 'per-attempt isolation (fresh WASM module + runtime + context)', value: ms(iso), baseline: '—', ratio: '', goal: '≤ 1 ms', met: iso <= 1 });
+
+  // The whole attempt as the driver sees it: the worker bridge, the guest runtime, a check.
+  const attempts = await prepareScriptAttempts({
+    source: { origin: 'empty.js', entry: 'empty.js', files: new Map([['empty.js', Buffer.from("import { check } from 'k6';\nexport default function () { check(1, { one: () => true }); }\n")]]) },
+    env: {}, memoryLimitBytes: 64 * 1024 * 1024, timeoutMs: 10_000, engine: {}, redactor: createRedactor(),
+  });
+  const whole: number[] = [];
+  try {
+    for (let i = 0; i < (quick ? 15 : 40); i++) {
+      const t = process.hrtime.bigint();
+      const r = await attempts.run({ attempt: i + 1, deadline: Date.now() + 10_000, signal: new AbortController().signal });
+      if (r.outcome !== 'passed') throw new Error(`empty attempt failed: ${r.message}`);
+      if (i >= 5) whole.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  } finally {
+    await attempts.close();
+  }
+  rows.push({ figure: '  a whole empty attempt (bridge, guest runtime, one check), warm', value: ms(median(whole)), baseline: '', ratio: '', goal: '', met: undefined });
+}
+
+async function schedule(url: string) {
+  progress('schedule accuracy and deadline overshoot');
+  const source = (code: string) => ({ origin: 's.js', entry: 's.js', files: new Map([['s.js', Buffer.from(code)]]) });
+  const prep = (code: string, timeoutMs: number) =>
+    prepareScriptAttempts({ source: source(code), env: { TARGET: url }, memoryLimitBytes: 64 * 1024 * 1024, timeoutMs, engine: {}, redactor: createRedactor() });
+
+  // Attempts that fail quickly, every 100 ms: how late does each start against its plan?
+  const failing = await prep("import http from 'k6/http';\nimport { check } from 'k6';\nexport default function () { check(http.get(__ENV.TARGET + '/health'), { never: () => false }); }\n", 5_000);
+  const lateness: number[] = [];
+  try {
+    let planned: number | undefined;
+    await runValidation({
+      plan: planFromInput({ interval: '100ms', jitter: 0, maxDuration: quick ? '2s' : '5s', timeout: '5s' }),
+      runner: failing.run,
+      onEvent: (e) => {
+        if (e.type === 'waiting' && !e.final) planned = Date.parse(e.at);
+        if (e.type === 'attemptStarted' && planned !== undefined) lateness.push(Date.parse(e.at) - planned);
+      },
+    });
+  } finally {
+    await failing.close();
+  }
+  const late = median(lateness);
+  const worst = Math.max(...lateness);
+  rows.push({ figure: `scheduled attempt start vs plan (${lateness.length} attempts every 100 ms)`, value: `median ${ms(late)}, max ${ms(worst)}`, baseline: '—', ratio: '', goal: '≤ 5 ms', met: late <= 5 });
+
+  // An attempt that is still sleeping at the deadline: how long after it does validation end?
+  const sleeping = await prep("import { sleep } from 'k6';\nexport default function () { sleep(30); }\n", 30_000);
+  const over: number[] = [];
+  try {
+    for (let i = 0; i < (quick ? 3 : 7); i++) {
+      const st = await runValidation({ plan: planFromInput({ interval: '1s', jitter: 0, maxDuration: '300ms', timeout: '30s' }), runner: sleeping.run });
+      over.push(Date.parse(st.finishedAt!) - Date.parse(st.deadline!));
+    }
+  } finally {
+    await sleeping.close();
+  }
+  const o = median(over);
+  rows.push({ figure: 'deadline overshoot (attempt cancelled at the deadline)', value: `median ${ms(o)}, max ${ms(Math.max(...over))}`, baseline: '—', ratio: '', goal: '≤ 20 ms', met: o <= 20 });
+}
+
+async function rss(url: string) {
+  progress('peak RSS');
+  const probe = join(work, 'rss-probe.cjs');
+  const peak = async (args: string[]) => {
+    const xs: number[] = [];
+    for (let i = 0; i < (quick ? 3 : 5); i++) {
+      const r = await timed(process.execPath, ['--require', probe, ...args]);
+      xs.push(Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? NaN));
+    }
+    return median(xs);
+  };
+  const run = await peak([bundle, 'run', 'one.js', '-e', `TARGET=${url}`]);
+  const empty = await peak(['-e', '0']);
+  const undici = await peak(['one-undici.cjs', `${url}/health`]);
+  rows.push({ figure: 'peak RSS of a one-request `run`', value: mb(run), baseline: `${mb(empty)} empty node; ${mb(undici)} node + undici GET`, ratio: `+${mb(run - empty)}`, goal: '≤ 64 MB', met: run / 1024 <= 64 });
+}
+
+function size() {
+  const b = statSync(bundle).size;
+  rows.push({ figure: 'bundle size (dist/k6-preflight.cjs)', value: `${(b / 1e6).toFixed(2)} MB (${(b / 1024).toFixed(0)} KiB)`, baseline: '—', ratio: '', goal: '≤ 1.5 MB', met: b <= 1.5e6 });
+  if (existsSync(sea)) rows.push({ figure: '  single executable (dist/k6-preflight)', value: `${(statSync(sea).size / 1e6).toFixed(1)} MB`, baseline: `node binary ${(statSync(process.execPath).size / 1e6).toFixed(1)} MB`, ratio: '', goal: '', met: undefined });
+}
+
+// --- main ------------------------------------------------------------------------------------
+
+if (!existsSync(bundle)) {
+  progress('building dist/ first');
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'build.ts')], { cwd: root, stdio: 'inherit' });
+}
+const started = Date.now();
+const target = await startTarget();
+try {
+  writeScripts(target.url);
+  await oneShot(target.url);
+  await throughput(target.url);
+  await isolation();
+  await schedule(target.url);
+  await rss(target.url);
+  size();
+} finally {
+  target.child.stdin?.end();
+  target.child.kill();
+  rmSync(work, { recursive: true, force: true });
+}
+
+const cpu = cpus();
+const header = `k6-preflight bench — ${new Date().toISOString().slice(0, 19)}Z, Node ${process.versions.node}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, ${quick ? 'quick' : 'full'} (${REPS} runs per wall-time median), ${((Date.now() - started) / 1000).toFixed(0)} s`;
+const table = [
+  '| figure | k6-preflight | baseline (same run) | ratio | goal | met |',
+  '|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
+].join('\n');
+const text = `${header}\n\n${table}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
+process.stdout.write(text);
+mkdirSync(join(root, '.bench'), { recursive: true });
+writeFileSync(join(root, '.bench', 'last.md'), text);
+progress('saved .bench/last.md');
