@@ -219,4 +219,3 @@ function jarOp(op: string, p: any, engine: HttpEngine | undefined): OpResult | v
   }
 }
 
-export { UsageError };
