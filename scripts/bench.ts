@@ -147,6 +147,7 @@ async function oneShot(url: string) {
   const target = `${url}/health`;
   const cmds: Record<string, [string, string[]]> = {
     run: [process.execPath, [bundle, 'run', 'one.js', '-e', `TARGET=${url}`]],
+    liftoff: [process.execPath, ['--liftoff-only', bundle, 'run', 'one.js', '-e', `TARGET=${url}`]],
     undici: [process.execPath, ['one-undici.cjs', target]],
     empty: [process.execPath, ['-e', '0']],
   };
@@ -158,6 +159,7 @@ async function oneShot(url: string) {
   const t = await wallTimes(cmds);
   const r = t.run! / t.undici!;
   rows.push({ figure: '`run` of a one-request script, whole process', value: ms(t.run!), baseline: `${ms(t.undici!)} (node + undici, one GET)`, ratio: `${r.toFixed(2)}×`, goal: '≤ 1.0×', met: r <= 1.0 });
+  rows.push({ figure: '  same, `node --liftoff-only` (no TurboFan tier-up of the QuickJS WASM)', value: ms(t.liftoff!), baseline: ms(t.undici!), ratio: `${(t.liftoff! / t.undici!).toFixed(2)}×`, goal: '', met: undefined });
   if (t.sea !== undefined) rows.push({ figure: '  same, single executable (dist/k6-preflight)', value: ms(t.sea), baseline: ms(t.undici!), ratio: `${(t.sea / t.undici!).toFixed(2)}×`, goal: '', met: undefined });
   rows.push({ figure: '  empty `node -e 0`', value: ms(t.empty!), baseline: '', ratio: '', goal: '', met: undefined });
   rows.push({ figure: '  `curl` for the same check', value: curl ? ms(t.curl!) : 'not installed', baseline: '', ratio: '', goal: '', met: undefined });
@@ -284,9 +286,13 @@ async function rss(url: string) {
     return median(xs);
   };
   const run = await peak([bundle, 'run', 'one.js', '-e', `TARGET=${url}`]);
+  const liftoff = await peak(['--liftoff-only', bundle, 'run', 'one.js', '-e', `TARGET=${url}`]);
+  const version = await peak([bundle, '--version']);
   const empty = await peak(['-e', '0']);
   const undici = await peak(['one-undici.cjs', `${url}/health`]);
   rows.push({ figure: 'peak RSS of a one-request `run`', value: mb(run), baseline: `${mb(empty)} empty node; ${mb(undici)} node + undici GET`, ratio: `+${mb(run - empty)}`, goal: '≤ 64 MB', met: run / 1024 <= 64 });
+  rows.push({ figure: '  same, `node --liftoff-only`', value: mb(liftoff), baseline: '', ratio: `+${mb(liftoff - empty)}`, goal: '', met: undefined });
+  rows.push({ figure: '  loading the bundle only (`--version`)', value: mb(version), baseline: '', ratio: `+${mb(version - empty)}`, goal: '', met: undefined });
 }
 
 function size() {
