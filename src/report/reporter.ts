@@ -99,7 +99,8 @@ export function textReporter(out: Sink, style: Style, opts: { live: boolean }): 
             const left = Math.max(0, at - Date.now());
             const elapsed = humanDuration(Date.now() - startedAt);
             const budget = deadline ? ` of ${humanDuration(deadline - startedAt)}` : '';
-            out.write(`\r\x1b[2K${style.dim(`next attempt in ${humanDuration(Math.ceil(left / 1000) * 1000)} · ${elapsed} elapsed${budget}`)}`);
+            const what = e.final ? 'no attempt fits before the deadline; ending in' : 'next attempt in';
+            out.write(`\r\x1b[2K${style.dim(`${what} ${humanDuration(Math.ceil(left / 1000) * 1000)} · ${elapsed} elapsed${budget}`)}`);
             countdownShown = true;
           };
           clearCountdown();
