@@ -60,9 +60,20 @@ function normName(n: string): string {
   return n.toLowerCase().replace(/[-_]/g, '');
 }
 
-function paramMatcher(extra: readonly string[] = []): (name: string) => boolean {
+function buildParamMatcher(extra: readonly string[]): (name: string) => boolean {
   const names = new Set([...DEFAULT_SECRET_PARAMS, ...extra].map(normName));
   return (name) => names.has(normName(name)) || SECRET_PARAM_PATTERN.test(name);
+}
+
+// Redaction runs on every request record: build each name set once.
+const defaultParamMatcher = buildParamMatcher([]);
+const paramMatchers = new WeakMap<readonly string[], (name: string) => boolean>();
+
+function paramMatcher(extra: readonly string[] = []): (name: string) => boolean {
+  if (extra.length === 0) return defaultParamMatcher;
+  let m = paramMatchers.get(extra);
+  if (!m) paramMatchers.set(extra, (m = buildParamMatcher(extra)));
+  return m;
 }
 
 /** True when a header's value must never be shown. */
@@ -76,6 +87,8 @@ export function isSecretHeader(name: string): boolean {
  * valid URLs too (falls back to text rules), and never throws.
  */
 export function redactUrl(url: string, opts: RedactOptions = {}): string {
+  // No userinfo, query or fragment: only literal secret values can be in it.
+  if (!/[@?#]/.test(url)) return maskValues(url, opts.secretValues);
   const isSecret = paramMatcher(opts.secretParams);
   let out: string;
   try {

@@ -19,7 +19,36 @@ export interface Sink {
   isTTY?: boolean;
 }
 
-export function jsonReporter(out: Sink): Reporter {
+/** How long output may wait to be written together with what follows it. */
+const BATCH_MS = 20;
+
+/** Gathers the lines written within a few milliseconds into one write: a script that makes
+ *  thousands of requests must not pay a system call (and a reader wake-up) per line. */
+export function batchedSink(out: Sink): Sink & { flush(): void } {
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (!pending) return;
+    const s = pending;
+    pending = '';
+    out.write(s);
+  };
+  process.once('exit', flush);
+  return {
+    ...(out.isTTY !== undefined ? { isTTY: out.isTTY } : {}),
+    write(s: string) {
+      pending += s;
+      if (pending.length > 64 * 1024) flush();
+      else timer ??= setTimeout(flush, BATCH_MS);
+    },
+    flush,
+  };
+}
+
+export function jsonReporter(target: Sink): Reporter {
+  const out = batchedSink(target);
   const line = (o: object) => out.write(JSON.stringify(o) + '\n');
   return {
     event(e) {
@@ -43,12 +72,16 @@ export function jsonReporter(out: Sink): Reporter {
       }
     },
     notice: (text) => line({ type: 'notice', message: text }),
-    result: (status) => line({ type: 'result', status }),
-    close() {},
+    result(status) {
+      line({ type: 'result', status });
+      out.flush();
+    },
+    close: () => out.flush(),
   };
 }
 
-export function textReporter(out: Sink, style: Style, opts: { live: boolean }): Reporter {
+export function textReporter(target: Sink, style: Style, opts: { live: boolean }): Reporter {
+  const out = batchedSink(target);
   let countdown: NodeJS.Timeout | undefined;
   let countdownShown = false;
   const clearCountdown = () => {
@@ -129,7 +162,11 @@ export function textReporter(out: Sink, style: Style, opts: { live: boolean }): 
       // A single attempt (`run`) is best told by the attempt's own message.
       const message = status.schedule === null && last ? last.message : status.message;
       write(`${phase}${reason}: ${message}`);
+      out.flush();
     },
-    close: clearCountdown,
+    close() {
+      clearCountdown();
+      out.flush();
+    },
   };
 }

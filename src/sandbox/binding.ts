@@ -4,15 +4,16 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import { GuestError, type OpResult } from './ops/types.js';
 
-export type Dispatch = (op: string, payload: unknown, buffers: Uint8Array[]) => OpResult | void;
+/** `json` is the payload as the guest serialised it; local ops parse it, remote ones forward it. */
+export type Dispatch = (op: string, json: string | undefined, buffers: Uint8Array[]) => OpResult | void;
 
 /** Defines `globalThis.__k6p_host(op, json?, buffers?)`; the prelude captures and deletes it. */
 export function installHostFunction(ctx: QuickJSContext, dispatch: Dispatch): void {
   const fn = ctx.newFunction('__k6p_host', (opH, jsonH, bufsH) => {
     try {
       const op = ctx.getString(opH);
-      const payload = jsonH && ctx.typeof(jsonH) === 'string' ? JSON.parse(ctx.getString(jsonH)) : undefined;
-      const result = dispatch(op, payload, bufsH ? readBuffers(ctx, bufsH) : []);
+      const json = jsonH && ctx.typeof(jsonH) === 'string' ? ctx.getString(jsonH) : undefined;
+      const result = dispatch(op, json, bufsH ? readBuffers(ctx, bufsH) : []);
       return result ? toGuest(ctx, result) : undefined;
     } catch (err) {
       // Only a name and a message cross: never a host stack.
@@ -44,7 +45,7 @@ function readBuffers(ctx: QuickJSContext, arr: QuickJSHandle): Uint8Array[] {
 }
 
 function toGuest(ctx: QuickJSContext, r: OpResult): QuickJSHandle | undefined {
-  const json = r.value === undefined ? undefined : JSON.stringify(r.value);
+  const json = r.json ?? (r.value === undefined ? undefined : JSON.stringify(r.value));
   if (!r.buffers?.length) return json === undefined ? undefined : ctx.newString(json);
   const pair = ctx.newArray();
   if (json !== undefined) {

@@ -44,10 +44,10 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     if (channel.cancelled()) throw new GuestError('interrupted', 'InternalError');
   };
   const local = { ...coreOps(journal, info, sleep), ...workerOps };
-  const dispatch = (op: string, payload: unknown, buffers: Uint8Array[]): OpResult | void => {
+  const dispatch = (op: string, json: string | undefined, buffers: Uint8Array[]): OpResult | void => {
     const handler = local[op];
     if (handler) {
-      const r = handler(payload, buffers, opCtx);
+      const r = handler(json === undefined ? undefined : JSON.parse(json), buffers, opCtx);
       if (op === 'test.abort') stopForAbort = true;
       return r;
     }
@@ -58,7 +58,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       );
     }
     if (opCtx.phase === 'init' && op === 'jar.vu') throw new GuestError('http.cookieJar() is not available in the init context');
-    const r = channel.call(op, payload, buffers, cmd.deadline);
+    const r = channel.call(op, json, buffers, cmd.deadline);
     if (Date.now() >= cmd.deadline) limit ??= 'timeout';
     return r;
   };
@@ -130,7 +130,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       if (ignored.length) notices.push(`options ${ignored.join(', ')} are for load tests; a validation runs the script once per attempt and ignores them`);
     }
     scriptOptions = options ?? {};
-    channel.call('options', { options: scriptOptions }, [], cmd.deadline);
+    channel.call('options', JSON.stringify({ options: scriptOptions }), [], cmd.deadline);
 
     const fn = (name: string) => {
       const h = c.getProp(ns, name);

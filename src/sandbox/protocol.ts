@@ -67,9 +67,9 @@ export type FromWorker =
   | { type: 'console'; level: ConsoleRecord['level']; message: string };
 
 /** Ops channel: worker → main requests, main → worker replies and async settlements. */
-export type OpMessage = { type: 'op'; id: number; op: string; payload: unknown; buffers: Uint8Array[] };
+export type OpMessage = { type: 'op'; id: number; op: string; json: string | undefined; buffers: Uint8Array[] };
 export type OpReply =
-  | { type: 'reply'; id: number; value?: unknown; buffers?: Uint8Array[]; error?: { name: string; message: string } }
+  | { type: 'reply'; id: number; json?: string; buffers?: Uint8Array[]; error?: { name: string; message: string } }
   | { type: 'settle'; id: number; ok: boolean; value?: unknown; buffers?: Uint8Array[]; error?: string };
 
 /** Slots of the shared Int32Array. */

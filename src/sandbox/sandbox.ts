@@ -87,8 +87,10 @@ export class Sandbox {
     let reply: OpReply;
     try {
       if (!handlers) throw new Error('no attempt is running');
-      const r = await handlers.onOp(m.op, m.payload, m.buffers, (id, s) => this.post({ type: 'settle', id, ...s }));
-      reply = { type: 'reply', id: m.id, ...(r ?? {}) };
+      const payload = m.json === undefined ? undefined : JSON.parse(m.json);
+      const r = await handlers.onOp(m.op, payload, m.buffers, (id, s) => this.post({ type: 'settle', id, ...s }));
+      const json = r?.json ?? (r?.value === undefined ? undefined : JSON.stringify(r.value));
+      reply = { type: 'reply', id: m.id, ...(json !== undefined ? { json } : {}), ...(r?.buffers ? { buffers: r.buffers } : {}) };
     } catch (err) {
       const e = err as Error;
       reply = { type: 'reply', id: m.id, error: { name: e?.name ?? 'Error', message: String(e?.message ?? e) } };

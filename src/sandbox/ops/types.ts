@@ -18,6 +18,8 @@ export interface OpContext {
 
 export interface OpResult {
   value?: unknown;
+  /** The value already as JSON text (remote results pass through the worker untouched). */
+  json?: string;
   buffers?: Uint8Array[];
 }
 
