@@ -1,18 +1,21 @@
 // Builds what the package ships:
-// - dist/k6-preflight.cjs: the CLI, one CommonJS file with the QuickJS WASM, the guest
-//   runtime and every dependency inside, runnable with plain `node` from an empty folder.
-//   It is also the sandbox worker's code (src/cli/entry.ts dispatches on workerData).
+// - the sandbox worker (src/sandbox/worker-entry.ts): QuickJS with its WASM (gzipped), the
+//   guest runtime (minified) and the bridge — no CLI, no undici. It is not a file: it is
+//   embedded as a string in each of the following, and the worker evaluates it.
+// - dist/k6-preflight.cjs: the CLI, one CommonJS file with every dependency inside,
+//   runnable with plain `node` from an empty folder.
 // - dist/index.cjs + dist/index.mjs: the library API (src/index.ts); dependencies stay
-//   external (they are the package's dependencies), the worker is dist/k6-preflight.cjs.
+//   external (they are the package's dependencies).
 // - dist/types/: declarations of the library API (`--types`; `prepare` and `npm run
 //   build:types` ask for them; plain `npm run build` skips them to stay fast).
 // esbuild stays external everywhere: it is only needed to strip TypeScript from user scripts.
-import { build, type Plugin } from 'esbuild';
+import { build, transformSync, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { readGuestSources } from '../src/sandbox/guest-sources.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -87,6 +90,30 @@ const common = {
 } as const;
 
 const started = Date.now();
+
+// The guest runtime is parsed afresh by QuickJS in every attempt: minified, it parses faster.
+const guestMin = {
+  ...guest,
+  modules: Object.fromEntries(
+    Object.entries(guest.modules).map(([name, code]) => [name, transformSync(code, { minify: true, format: 'esm', target: 'es2022' }).code]),
+  ),
+};
+const workerBuild = await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'sandbox', 'worker-entry.ts')],
+  write: false,
+  format: 'cjs',
+  minify: true,
+  // The variant's ESM build calls createRequire(import.meta.url), which a CJS bundle lacks.
+  alias: { '@jitl/quickjs-wasmfile-release-sync/emscripten-module': join(variantDir, 'emscripten-module.cjs') },
+  supported: { 'dynamic-import': false },
+  define: {
+    __K6P_GUEST_SOURCES__: JSON.stringify(guestMin),
+    __K6P_QUICKJS_WASM_GZ_B64__: JSON.stringify(gzipSync(wasm, { level: 9 }).toString('base64')),
+  },
+});
+const workerCode = workerBuild.outputFiles[0]!.text;
+
 const cli = join(dist, 'k6-preflight.cjs');
 const builds: Promise<unknown>[] = [
   build({
@@ -102,16 +129,13 @@ const builds: Promise<unknown>[] = [
     supported: { 'dynamic-import': false },
     plugins: [undiciClientOnly, llhttpSimdOnly],
     metafile: !!process.env.K6P_META,
-    // The variant's ESM build calls createRequire(import.meta.url), which a CJS bundle lacks.
-    alias: { '@jitl/quickjs-wasmfile-release-sync/emscripten-module': join(variantDir, 'emscripten-module.cjs') },
     // Dependencies shipped as ESM (yargs) read import.meta.url at load time: give them this file's URL.
     banner: { js: 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
     define: {
       'import.meta.url': '__k6pImportMetaUrl',
-      __K6P_BUNDLED__: 'true',
       __K6P_VERSION__: JSON.stringify(pkg.version),
-      __K6P_GUEST_SOURCES__: JSON.stringify(guest),
-      __K6P_QUICKJS_WASM_B64__: JSON.stringify(wasm.toString('base64')),
+      __K6P_GUEST_SOURCES__: JSON.stringify(guestMin),
+      __K6P_WORKER_CODE__: JSON.stringify(workerCode),
       __K6P_EXAMPLES__: JSON.stringify(examples()),
     },
   }),
@@ -122,10 +146,9 @@ const builds: Promise<unknown>[] = [
 const libEntry = join(root, 'src', 'index.ts');
 if (existsSync(libEntry)) {
   const libDefine = {
-    __K6P_BUNDLED__: 'true',
-    __K6P_WORKER_FILE__: JSON.stringify('k6-preflight.cjs'),
+    __K6P_WORKER_CODE__: JSON.stringify(workerCode),
     __K6P_VERSION__: JSON.stringify(pkg.version),
-    __K6P_GUEST_SOURCES__: JSON.stringify(guest),
+    __K6P_GUEST_SOURCES__: JSON.stringify(guestMin),
     __K6P_EXAMPLES__: JSON.stringify(examples()),
   };
   for (const format of ['esm', 'cjs'] as const) {

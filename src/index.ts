@@ -22,7 +22,7 @@ import { parseDuration } from './plan/duration.js';
 import { DEFAULT_EXPECT, parseExpect, type StatusRange } from './plan/expect.js';
 import { planFromInput, type PlanInput, type SchedulePlan } from './plan/plan.js';
 import { runValidation, type DriverEvent } from './poll/driver.js';
-import { MIN_MEMORY_BYTES } from './sandbox/quickjs.js';
+import { MIN_MEMORY_BYTES } from './sandbox/limits.js';
 import { checkSizes, loadScriptSource, pickEntry, type ScriptSource } from './script/source.js';
 import { statusForSingleAttempt } from './status/machine.js';
 import type { StatusDocument } from './status/types.js';

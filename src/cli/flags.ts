@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { parseLocalIPs } from '../http/local-ips.js';
 import type { EngineOptions } from '../http/types.js';
 import { parseDuration } from '../plan/duration.js';
-import { MIN_MEMORY_BYTES } from '../sandbox/quickjs.js';
+import { MIN_MEMORY_BYTES } from '../sandbox/limits.js';
 
 export const SCRIPT_GROUP = 'Script:';
 export const NETWORK_GROUP = 'Network:';

@@ -1,29 +1,9 @@
 // Engine defaults and option resolution: one place that says what an unset option means.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EngineOptions } from './types.js';
 import { parseLocalIPs } from './local-ips.js';
+import { VERSION } from '../version.js';
 
-/** Finds this package's version by walking up from this file (works from src/ and dist/). */
-function packageVersion(): string {
-  try {
-    let dir = dirname(fileURLToPath(import.meta.url));
-    for (let i = 0; i < 6; i++) {
-      const p = join(dir, 'package.json');
-      if (existsSync(p)) {
-        const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === 'k6-preflight' && pkg.version) return pkg.version;
-      }
-      dir = dirname(dir);
-    }
-  } catch {
-    /* fall through */
-  }
-  return '0.0.0';
-}
-
-export const VERSION = packageVersion();
+export { VERSION };
 
 /**
  * Default User-Agent. k6 sends `Grafana k6/<version>`; we name ourselves instead (servers

@@ -5,7 +5,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emsc
 import { dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
 import { guestSources } from './guest-sources.js';
 import { installModuleLoader } from './modules.js';
-import { freshEngine } from './quickjs.js';
+import { prepareSpareEngine, takeEngine } from './quickjs.js';
 import { coreOps, newJournal } from './ops/core.js';
 import { workerOps } from './ops/index.js';
 import { GuestError, type OpContext, type OpResult, type Phase } from './ops/types.js';
@@ -68,7 +68,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   const held: QuickJSHandle[] = [];
   let result: WorkerOutcome | undefined;
   try {
-    const engine = await freshEngine(cmd.memoryLimitBytes);
+    const engine = await takeEngine(cmd.memoryLimitBytes);
     rt = engine.newRuntime();
     rt.setMemoryLimit(cmd.memoryLimitBytes);
     rt.setMaxStackSize(cmd.stackLimitBytes);

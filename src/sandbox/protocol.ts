@@ -27,6 +27,8 @@ export interface CompileCommand {
   type: 'compile';
   id: number;
   modules: Record<string, ModuleCode>;
+  /** The attempts' memory cap, so the worker can prepare the first attempt's engine. */
+  memoryLimitBytes?: number;
 }
 
 export type ToWorker = AttemptCommand | CompileCommand;

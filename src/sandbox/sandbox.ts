@@ -15,8 +15,6 @@ import {
 } from './protocol.js';
 import { bundledWorkerScript } from './worker-source.js';
 
-declare const __K6P_BUNDLED__: boolean | undefined;
-
 /** How long after the deadline (or a cancel) a worker may take to stop before it is terminated. */
 export const KILL_GRACE_MS = 500;
 /** The worker's own stack: QuickJS's stack limit must trip well before it. */
@@ -32,7 +30,7 @@ export interface OpHandlers {
 export type Settle = (id: number, r: { ok: true; value: unknown; buffers?: Uint8Array[] } | { ok: false; error: string }) => void;
 
 function workerScript(): { file: string; eval?: boolean } {
-  // Bundles: the CLI bundle's file, or its source embedded in a single executable.
+  // Bundles: the worker's own bundle, embedded as a string.
   const bundled = bundledWorkerScript();
   if (bundled) return bundled;
   // Source runs (tests, `tsx`): Node 20 does not carry loader hooks into workers, so the
@@ -121,9 +119,14 @@ export class Sandbox {
     });
   }
 
+  /** Starts the worker ahead of the first command (it compiles QuickJS meanwhile). */
+  warmUp(): void {
+    this.ensureWorker();
+  }
+
   /** QuickJS syntax check of every module. */
-  async compile(modules: Record<string, ModuleCode>) {
-    const m = await this.exchange({ type: 'compile', id: ++this.seq, modules } as { type: string; id: number });
+  async compile(modules: Record<string, ModuleCode>, memoryLimitBytes?: number) {
+    const m = await this.exchange({ type: 'compile', id: ++this.seq, modules, memoryLimitBytes } as { type: string; id: number });
     return m.type === 'compiled' ? m.errors : [];
   }
 
