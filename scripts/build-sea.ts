@@ -1,7 +1,7 @@
 // Builds dist/k6-preflight: a single executable (Node's SEA) that runs without Node or
-// node_modules on the machine. Steps: the CLI bundle (npm run build) → a SEA blob with the
-// bundle as main script and, again, as an asset (the sandbox worker evaluates it from there:
-// src/sandbox/worker-source.ts) → a copy of this node binary with the blob injected.
+// node_modules on the machine. Steps: the CLI bundle (npm run build; it embeds the sandbox
+// worker's code, see src/sandbox/worker-source.ts) → a SEA blob with the bundle as main
+// script → a copy of this node binary with the blob injected.
 //
 //   node --import tsx scripts/build-sea.ts [--code-cache] [--skip-bundle] [--out PATH]
 //
@@ -56,7 +56,6 @@ writeFileSync(
       disableExperimentalSEAWarning: true,
       useCodeCache: codeCache,
       useSnapshot: false,
-      assets: { 'k6-preflight.cjs': bundle },
     },
     null,
     2,
