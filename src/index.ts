@@ -11,19 +11,19 @@
 // before anything is attempted (the CLI's exit code 2).
 import { prepareScriptAttempts } from './attempt/script-attempt.js';
 import type { AttemptEvent, AttemptResult, AttemptRunner } from './attempt/types.js';
-import { urlCheckRunner } from './attempt/url-check.js';
+import { checkableUrl, urlCheckRunner } from './attempt/url-check.js';
 import { UsageError } from './errors.js';
 import { createRedactor, type Redactor } from './http/redact.js';
 import type { EngineOptions } from './http/types.js';
-import { configMapFiles, requireConfigMap } from './manifest/configmap.js';
-import { loadManifestFile, parseManifestText, type ManifestDoc } from './manifest/documents.js';
+import { loadManifestFile, parseManifestText } from './manifest/documents.js';
 import { findTestRun, readPreTestValidation, type ValidationSource } from './manifest/testrun.js';
 import { parseDuration } from './plan/duration.js';
 import { DEFAULT_EXPECT, parseExpect, type StatusRange } from './plan/expect.js';
 import { planFromInput, type PlanInput, type SchedulePlan } from './plan/plan.js';
 import { runValidation, type DriverEvent } from './poll/driver.js';
 import { MIN_MEMORY_BYTES } from './sandbox/limits.js';
-import { checkSizes, loadScriptSource, pickEntry, type ScriptSource } from './script/source.js';
+import { configMapScriptSource } from './script/configmap-source.js';
+import { checkSizes, loadScriptSource, type ScriptSource } from './script/source.js';
 import { statusForSingleAttempt } from './status/machine.js';
 import type { StatusDocument } from './status/types.js';
 import { VERSION } from './version.js';
@@ -218,7 +218,7 @@ export function checkUrl(url: string, opts: CheckUrlOptions = {}): PreflightRun<
     const method = opts.method ?? 'GET';
     const { redactor, engine } = network(opts);
     const runner = urlCheckRunner(
-      { url: checkedUrl(url), method, expect: expectOption(opts.expect), headers: { ...opts.headers }, ...(opts.body !== undefined ? { body: opts.body } : {}) },
+      { url: checkableUrl(url), method, expect: expectOption(opts.expect), headers: { ...opts.headers }, ...(opts.body !== undefined ? { body: opts.body } : {}) },
       engine,
       redactor,
     );
@@ -264,7 +264,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
   const { document: _doc, ...testRun } = v.testRun;
   const who = `TestRun ${testRun.namespace ? `${testRun.namespace}/` : ''}${testRun.name ?? '(unnamed)'}`;
   const source = v.enabled ? v.source : undefined;
-  const script = source?.kind === 'validationScript' ? configMapScript(source.configMap, docs, opts) : undefined;
+  const script = source?.kind === 'validationScript' ? configMapScriptSource(source.configMap, docs, { ...(opts.scriptsDir ? { scriptsDir: opts.scriptsDir } : {}), manifests: opts.configMaps ?? [] }) : undefined;
 
   const run = (ro: PollOptions & Pick<CheckUrlOptions, 'headers'> = {}): PreflightRun<PollResult & { skipped: boolean }> =>
     new PreflightRun(async (emit) => {
@@ -334,17 +334,6 @@ function scriptSource(script: ScriptInput, file?: string): ScriptSource {
   return { origin: name, files, entry: name };
 }
 
-function configMapScript(ref: { name: string; file?: string }, docs: ManifestDoc[], opts: LoadTestRunOptions): ScriptSource {
-  if (opts.scriptsDir) return loadScriptSource(opts.scriptsDir, ref.file);
-  const all = [...docs, ...(opts.configMaps ?? []).flatMap((f) => loadManifestFile(f))];
-  const cm = requireConfigMap(all, ref.name, 'spec.preTestValidation.validationScript.configMap.name');
-  const files = configMapFiles(cm);
-  const origin = `configmap/${ref.name}`;
-  const entry = pickEntry(files, ref.file, origin);
-  checkSizes(files, origin);
-  return { origin: `${origin}:${entry}`, files, entry };
-}
-
 function network(o: CommonOptions): { redactor: Redactor; engine: Partial<EngineOptions> } {
   const secrets = (o.secrets ?? []).filter(Boolean);
   return { redactor: createRedactor({ secretValues: secrets }), engine: { ...o.network, secretValues: secrets } };
@@ -387,17 +376,6 @@ function expectOption(e: CheckUrlOptions['expect']): StatusRange[] {
   } catch (err) {
     throw new UsageError(`expect: ${(err as Error).message}`);
   }
-}
-
-function checkedUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health)`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${url}: only http:// and https:// URLs can be checked`);
-  return url;
 }
 
 function reasonText(r: unknown): string {

@@ -5,6 +5,7 @@ import type { Redactor } from '../http/redact.js';
 import type { EngineOptions, HttpRequest } from '../http/types.js';
 import { defaultEngineOptions } from '../http/defaults.js';
 import { formatExpect, statusExpected, type StatusRange } from '../plan/expect.js';
+import { UsageError } from '../errors.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner } from './types.js';
 
@@ -14,6 +15,18 @@ export interface UrlCheck {
   expect: readonly StatusRange[];
   headers: Record<string, string>;
   body?: string;
+}
+
+/** A URL the built-in check can poll, or a UsageError saying how to write it. */
+export function checkableUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health)`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${url}: only http:// and https:// URLs can be checked`);
+  return url;
 }
 
 /** How much of an unexpected response's body a message quotes. */

@@ -1,6 +1,6 @@
 // `k6-preflight check <url>`: #644's built-in connectivity check, no script needed.
 import type { Argv } from 'yargs';
-import { urlCheckRunner } from '../../attempt/url-check.js';
+import { checkableUrl, urlCheckRunner } from '../../attempt/url-check.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_EXPECT, parseExpect } from '../../plan/expect.js';
 import { guard, makeReporter, prepareCommon, type OutputFlagValues } from '../common.js';
@@ -43,20 +43,9 @@ export function parseHeaders(list: readonly string[]): Record<string, string> {
   return headers;
 }
 
-export function checkUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health)`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${url}: only http:// and https:// URLs can be checked`);
-  return url;
-}
-
 export async function checkCommand(a: CheckArgs): Promise<number> {
   const plan = planFromFlags(a);
-  const url = checkUrl(a.url);
+  const url = checkableUrl(a.url);
   let expect;
   try {
     expect = a.expect !== undefined ? parseExpect(a.expect) : [...DEFAULT_EXPECT];

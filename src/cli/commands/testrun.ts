@@ -4,12 +4,10 @@ import type { Argv } from 'yargs';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
 import { urlCheckRunner } from '../../attempt/url-check.js';
 import type { AttemptRunner } from '../../attempt/types.js';
-import { UsageError } from '../../errors.js';
-import { configMapFiles, requireConfigMap } from '../../manifest/configmap.js';
-import { loadManifestFile, type ManifestDoc } from '../../manifest/documents.js';
+import { loadManifestFile } from '../../manifest/documents.js';
 import { findTestRun, readPreTestValidation } from '../../manifest/testrun.js';
 import { planFromInput } from '../../plan/plan.js';
-import { loadScriptSource, pickEntry, checkSizes, type ScriptSource } from '../../script/source.js';
+import { configMapScriptSource } from '../../script/configmap-source.js';
 import { guard, makeReporter, prepareCommon, EXIT_OK, type OutputFlagValues } from '../common.js';
 import { memoryLimitFrom, networkFlags, outputFlags, scriptFlags, type NetworkFlagValues, type ScriptFlagValues } from '../flags.js';
 import { planInputFromFlags, scheduleFlags, validate, type ScheduleFlagValues } from '../validate.js';
@@ -66,7 +64,7 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
     attemptRunner = urlCheckRunner({ url: s.url, method: s.method, expect: s.expectedStatusCodes, headers: parseHeaders(a.header) }, engine, redactor);
     target = `${who}: ${s.method} ${redactor.url(s.url)}`;
   } else {
-    const source = scriptSourceFor(v.source.configMap, docs, a);
+    const source = configMapScriptSource(v.source.configMap, docs, { ...(a.scriptsDir ? { scriptsDir: a.scriptsDir } : {}), manifests: a.configmap, ...(a.file ? { file: a.file } : {}) });
     const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor });
     attemptRunner = attempts.run;
     close = () => attempts.close();
@@ -78,21 +76,4 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
   } finally {
     await close();
   }
-}
-
-/** The validation ConfigMap: a mounted folder (--scripts-dir), or a manifest in this file or --configmap files. */
-function scriptSourceFor(ref: { name: string; file?: string }, docs: ManifestDoc[], a: TestRunArgs): ScriptSource {
-  const wanted = ref.file ?? a.file;
-  if (a.scriptsDir) return loadScriptSource(a.scriptsDir, wanted);
-  const all = [...docs, ...a.configmap.flatMap((f) => loadManifestFile(f))];
-  const where = 'spec.preTestValidation.validationScript.configMap.name';
-  const cm = requireConfigMap(all, ref.name, where);
-  const files = configMapFiles(cm);
-  const origin = `configmap/${ref.name}`;
-  if (wanted && !files.has(wanted)) {
-    throw new UsageError(`${origin}: no key "${wanted}" (keys: ${[...files.keys()].join(', ') || 'none'})`);
-  }
-  const entry = pickEntry(files, wanted, origin);
-  checkSizes(files, origin);
-  return { origin: `${origin}:${entry}`, files, entry };
 }
