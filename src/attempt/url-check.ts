@@ -29,6 +29,9 @@ export function checkableUrl(url: string): string {
   return url;
 }
 
+/** How much earlier than the attempt deadline a request times out by itself. */
+const TIMEOUT_MARGIN_MS = 15;
+
 /** How much of an unexpected response's body a message quotes. */
 const EXCERPT_CHARS = 200;
 
@@ -42,7 +45,9 @@ export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions
       url: check.url,
       headers: check.headers,
       body: check.body !== undefined ? Buffer.from(check.body) : null,
-      timeoutMs: Math.max(1, ctx.deadline - started),
+      // The request's own timeout ends it just before the driver cancels the attempt, so the
+      // verdict says RequestTimeout/ConnectTimeout rather than "cancelled".
+      timeoutMs: Math.max(1, ctx.deadline - started - TIMEOUT_MARGIN_MS),
       maxRedirects: options.maxRedirects,
       responseType: 'text',
     };
