@@ -38,9 +38,16 @@ export interface ScriptAttempts {
 
 /** Compiles and syntax-checks the script once; a broken script is a UsageError (nothing attempted). */
 export async function prepareScriptAttempts(opts: ScriptAttemptOptions): Promise<ScriptAttempts> {
-  const script = compileScript(opts.source, guestSources().publicNames);
   const sandbox = new Sandbox();
-  const errors = await sandbox.compile(script.modules);
+  sandbox.warmUp();
+  let script: CompiledScript;
+  try {
+    script = compileScript(opts.source, guestSources().publicNames);
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
+  const errors = await sandbox.compile(script.modules, opts.memoryLimitBytes);
   if (errors.length) {
     await sandbox.close();
     const e = errors[0]!;
