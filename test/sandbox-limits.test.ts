@@ -144,3 +144,28 @@ describe('sandbox walls', () => {
     }
   });
 });
+
+describe('what a script can make the host keep is bounded', () => {
+  it('folds checks beyond 500 distinct names into one tally and clips long names', async () => {
+    const r = await runScript(`import { check } from 'k6';
+      export default function () {
+        for (let i = 0; i < 2000; i++) check(i, { ['check ' + i]: () => true });
+        check(0, { ['x'.repeat(10000)]: () => true });
+      }`);
+    assert.equal(r.outcome, 'passed');
+    assert.equal(r.checks.length, 501);
+    const other = r.checks.find((c) => c.name.startsWith('(other checks'));
+    assert.equal(other?.passes, 1501);
+    assert.ok(r.checks.every((c) => c.name.length <= 257));
+  });
+
+  it('keeps only the latest fail() messages and console lines', async () => {
+    const r = await runScript(`import { fail } from 'k6';
+      export default function () {
+        for (let i = 0; i < 1000; i++) { try { fail('no ' + i); } catch (e) {} console.log('line ' + i); }
+      }`);
+    assert.equal(r.reason, 'ScriptFailed');
+    assert.match(r.message, /fail\("no 0"\)/);
+    assert.equal(r.console.length, 200);
+  });
+});

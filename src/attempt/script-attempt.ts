@@ -71,6 +71,7 @@ async function runOne(
 ): Promise<AttemptResult> {
   const started = Date.now();
   const requests: RequestRecord[] = [];
+  let requestCount = 0;
   let engine: HttpEngine | undefined;
   const inflight = new AbortController();
   const abortInflight = () => inflight.abort();
@@ -82,7 +83,11 @@ async function runOne(
     const left = Math.max(1, ctx.deadline - Date.now());
     const res = await engine.request({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal);
     const rec = requestRecord(req, res, opts.redactor);
+    // The status keeps the latest requests (the verdict names the last ones); every request
+    // is still streamed as an event.
+    if (requests.length >= MAX_REQUEST_RECORDS) requests.shift();
     requests.push(rec);
+    requestCount++;
     ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
     return res;
   };
@@ -146,6 +151,7 @@ async function runOne(
     const verdict = decideVerdict({
       outcome,
       requests,
+      requestCount,
       ...(location ? { location } : {}),
       timeoutMs: opts.timeoutMs,
       memoryLimitBytes: opts.memoryLimitBytes,
@@ -171,6 +177,9 @@ async function runOne(
 }
 
 let asyncIds = 0;
+
+/** Requests kept in an attempt's record. */
+export const MAX_REQUEST_RECORDS = 100;
 
 /** The guest sends bodies as `{buf: i}` into the buffer list (or a string). */
 function decodeRequest(raw: any, buffers: Uint8Array[]): HttpRequest {

@@ -12,7 +12,10 @@ export interface Verdict {
 
 export interface VerdictInput {
   outcome: WorkerOutcome;
+  /** The latest requests (the attempt may have made more). */
   requests: RequestRecord[];
+  /** How many requests the attempt made, when more than `requests` holds. */
+  requestCount?: number;
   /** Where the uncaught error was thrown in the user's files (mapped), if known. */
   location?: string;
   timeoutMs: number;
@@ -33,7 +36,7 @@ function failedChecks(checks: CheckTally[]): string {
   return `check${failed.length > 1 ? 's' : ''} ${names.join(', ')}${more} failed`;
 }
 
-export function decideVerdict({ outcome: o, requests, location, timeoutMs, memoryLimitBytes }: VerdictInput): Verdict {
+export function decideVerdict({ outcome: o, requests, requestCount, location, timeoutMs, memoryLimitBytes }: VerdictInput): Verdict {
   const at = location ? ` at ${location}` : '';
   const where = o.thrown ? ` in ${phaseName(o.thrown.phase)}${at}` : '';
   const lastNetFailure = [...requests].reverse().find((r) => r.reason);
@@ -67,7 +70,8 @@ export function decideVerdict({ outcome: o, requests, location, timeoutMs, memor
     }
     const n = o.checks.reduce((s, c) => s + c.passes, 0);
     const checks = n ? `${n} check${n > 1 ? 's' : ''} passed` : 'the script completed';
-    const reqs = requests.length ? `; ${requests.length} request${requests.length > 1 ? 's' : ''}, last ${describeRequest(lastRequest!)}` : '';
+    const count = requestCount ?? requests.length;
+    const reqs = requests.length ? `; ${count} request${count > 1 ? 's' : ''}, last ${describeRequest(lastRequest!)}` : '';
     return { outcome: 'passed', message: `${checks}${reqs}` };
   }
 

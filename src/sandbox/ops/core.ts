@@ -6,6 +6,13 @@ import { readConfined } from '../../script/source.js';
 import type { CheckTally, ConsoleRecord } from '../../attempt/types.js';
 import { GuestError, type OpContext, type OpHandler } from './types.js';
 
+/** What a script can make the host keep is bounded: distinct checks (more are folded into
+ *  one tally), the length of a check name, and the fail() messages kept. */
+export const MAX_CHECKS = 500;
+export const MAX_CHECK_NAME = 256;
+export const MAX_FAIL_MESSAGES = 10;
+const OTHER_CHECKS = '(other checks beyond the first 500)';
+
 /** Console output kept per attempt; beyond it lines are counted, not stored. */
 export const MAX_CONSOLE_LINES = 200;
 export const MAX_CONSOLE_LINE_BYTES = 4096;
@@ -22,6 +29,8 @@ export interface Journal {
 }
 
 export const newJournal = (): Journal => ({ checks: new Map(), console: [], consoleDropped: 0, failCalls: [] });
+
+const clipText = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
 
 const LEVELS = new Set(['log', 'debug', 'info', 'warn', 'error']);
 
@@ -40,9 +49,14 @@ export function coreOps(journal: Journal, info: () => unknown, sleep: (ms: numbe
 
     check: (p, _b, ctx) => {
       notInInit(ctx, 'check()');
-      const name = str(p?.name, 'check name');
-      const group = typeof p?.group === 'string' ? p.group : '';
-      const key = `${group}\u0000${name}`;
+      let name = clipText(str(p?.name, 'check name'), MAX_CHECK_NAME);
+      let group = typeof p?.group === 'string' ? clipText(p.group, MAX_CHECK_NAME) : '';
+      let key = `${group}\u0000${name}`;
+      if (!journal.checks.has(key) && journal.checks.size >= MAX_CHECKS) {
+        name = OTHER_CHECKS;
+        group = '';
+        key = `\u0000${name}`;
+      }
       const tally = journal.checks.get(key) ?? { name, group, passes: 0, fails: 0 };
       if (p.passed) tally.passes++;
       else tally.fails++;
@@ -72,7 +86,7 @@ export function coreOps(journal: Journal, info: () => unknown, sleep: (ms: numbe
     },
 
     fail: (p) => {
-      journal.failCalls.push(String(p?.message ?? ''));
+      if (journal.failCalls.length < MAX_FAIL_MESSAGES) journal.failCalls.push(clipText(String(p?.message ?? ''), MAX_CONSOLE_LINE_BYTES));
     },
 
     'test.fail': (p, _b, ctx) => {
