@@ -11,6 +11,8 @@ import { GuestError, type OpContext, type OpHandler } from './types.js';
 export const MAX_CHECKS = 500;
 export const MAX_CHECK_NAME = 256;
 export const MAX_FAIL_MESSAGES = 10;
+/** Check results streamed live per attempt; the tallies count every one. */
+export const MAX_CHECK_EVENTS = 1000;
 const OTHER_CHECKS = '(other checks beyond the first 500)';
 
 /** Console output kept per attempt; beyond it lines are counted, not stored. */
@@ -21,6 +23,7 @@ export interface Journal {
   checks: Map<string, CheckTally>;
   console: ConsoleRecord[];
   consoleDropped: number;
+  checkEvents: number;
   failCalls: string[];
   testFail?: string;
   testAbort?: string;
@@ -28,7 +31,7 @@ export interface Journal {
   onConsole?: (rec: ConsoleRecord) => void;
 }
 
-export const newJournal = (): Journal => ({ checks: new Map(), console: [], consoleDropped: 0, failCalls: [] });
+export const newJournal = (): Journal => ({ checks: new Map(), console: [], consoleDropped: 0, checkEvents: 0, failCalls: [] });
 
 const clipText = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
 
@@ -61,7 +64,7 @@ export function coreOps(journal: Journal, info: () => unknown, sleep: (ms: numbe
       if (p.passed) tally.passes++;
       else tally.fails++;
       journal.checks.set(key, tally);
-      journal.onCheck?.(name, group, !!p.passed);
+      if (++journal.checkEvents <= MAX_CHECK_EVENTS) journal.onCheck?.(name, group, !!p.passed);
     },
 
     console: (p) => {
