@@ -14,6 +14,12 @@ export interface Reporter {
   close(): void;
 }
 
+/** `::api::auth` + `status` → `api › auth › status`, as a person reads a group path. */
+function checkPath(group: string, name: string): string {
+  const parts = group.split('::').filter(Boolean);
+  return [...parts, name].join(' › ');
+}
+
 export interface Sink {
   write(s: string): unknown;
   isTTY?: boolean;
@@ -112,7 +118,7 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean }
           return write(`${head} → ${st} ${took}`);
         }
         case 'check':
-          return write(`  ${e.passed ? style.ok('✓') : style.bad('✗')} ${e.group ? `${e.group}::` : ''}${e.name}`);
+          return write(`  ${e.passed ? style.ok('✓') : style.bad('✗')} ${checkPath(e.group, e.name)}`);
         case 'console':
           return write(style.dim(`  console.${e.level}: `) + e.message);
         case 'attempt': {
@@ -153,7 +159,7 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean }
       if (last && last.checks.length) {
         const lines = last.checks.map((c) => {
           const mark = c.fails ? style.bad('✗') : style.ok('✓');
-          return `  ${mark} ${c.group ? `${c.group}::` : ''}${c.name} ${style.dim(`${c.passes}/${c.passes + c.fails}`)}`;
+          return `  ${mark} ${checkPath(c.group, c.name)} ${style.dim(`${c.passes}/${c.passes + c.fails}`)}`;
         });
         write(style.dim('checks (last attempt):') + '\n' + lines.join('\n'));
       }
