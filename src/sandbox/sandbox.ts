@@ -1,7 +1,7 @@
 // The main thread's handle on a sandbox worker: start it, send it attempts, answer its
 // remote operations, and terminate it when an attempt overruns its deadline. The main
 // thread never blocks, so timers, signals and the watchdog keep working.
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { OpResult } from './ops/types.js';
 import {
   SIGNAL_CANCEL,
@@ -13,12 +13,10 @@ import {
   type OpReply,
   type WorkerOutcome,
 } from './protocol.js';
-import { bundledWorkerScript } from './worker-source.js';
+import { spawnSandboxWorker, takePrestartedWorker } from './spawn.js';
 
 /** How long after the deadline (or a cancel) a worker may take to stop before it is terminated. */
 export const KILL_GRACE_MS = 500;
-/** The worker's own stack: QuickJS's stack limit must trip well before it. */
-const WORKER_STACK_MB = 16;
 
 export interface OpHandlers {
   /** A remote operation (http.*, jar.*, options). May be async; throw a GuestError to fail it. */
@@ -28,16 +26,6 @@ export interface OpHandlers {
 
 /** Delivers the result of an async operation (http.asyncRequest) to the guest later. */
 export type Settle = (id: number, r: { ok: true; value: unknown; buffers?: Uint8Array[] } | { ok: false; error: string }) => void;
-
-function workerScript(): { file: string; eval?: boolean } {
-  // Bundles: the worker's own bundle, embedded as a string.
-  const bundled = bundledWorkerScript();
-  if (bundled) return bundled;
-  // Source runs (tests, `tsx`): Node 20 does not carry loader hooks into workers, so the
-  // worker registers the TypeScript loader itself before importing its entry.
-  const entry = new URL('./worker-entry.ts', import.meta.url).href;
-  return { file: `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, eval: true };
-}
 
 export class Sandbox {
   private worker: Worker | undefined;
@@ -49,28 +37,17 @@ export class Sandbox {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const { port1, port2 } = new MessageChannel();
-    const shared = new SharedArrayBuffer(8);
-    this.flags = new Int32Array(shared);
-    this.opsPort = port1;
-    const { file, eval: isEval } = workerScript();
-    const w = new Worker(file, {
-      ...(isEval ? { eval: true } : {}),
-      workerData: { role: 'k6-preflight-sandbox', opsPort: port2, shared },
-      transferList: [port2],
-      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
-      stdout: false,
-      stderr: false,
-    });
+    const { worker: w, opsPort, flags } = takePrestartedWorker() ?? spawnSandboxWorker();
+    this.flags = flags;
+    this.opsPort = opsPort;
     w.on('message', (m: FromWorker) => this.onWorkerMessage(m));
     w.on('error', (err) => this.exited?.(err));
     w.on('exit', (code) => {
       if (this.worker === w) this.worker = undefined;
       this.exited?.(new Error(`sandbox worker exited (code ${code})`));
     });
-    port1.on('message', (m: OpMessage) => void this.onOp(m));
-    w.unref();
-    port1.unref();
+    opsPort.on('message', (m: OpMessage) => void this.onOp(m));
+    opsPort.unref(); // listening must not keep the process alive either
     this.worker = w;
     return w;
   }
