@@ -145,7 +145,7 @@ test('globals: __ENV, __VU, __ITER, global, timers, open()', async () => {
 const initIter = typeof __ITER;
 const text = open('data/hello.txt');
 __ENV.ADDED = 'yes';
-export function setup() { is('__ITER undefined in setup', typeof __ITER, 'undefined'); }
+export function setup() { is('__ITER undefined in setup', typeof __ITER, 'undefined'); is('__VU is 0 in setup, as in k6', __VU, 0); }
 export default async function () {
   is('__ENV from --env', __ENV.TARGET, 'http://t');
   is('__ENV mutable', __ENV.ADDED, 'yes');

@@ -33,7 +33,13 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     ...(cmd.root ? { root: cmd.root } : {}),
   };
   let scriptOptions: unknown = {};
-  const info = () => ({ ...cmd.info, phase: opCtx.phase, options: scriptOptions });
+  // As in k6, setup() and teardown() run outside any VU: __VU is 0 there.
+  const info = () => ({
+    ...cmd.info,
+    vu: opCtx.phase === 'setup' || opCtx.phase === 'teardown' ? 0 : cmd.info.vu,
+    phase: opCtx.phase,
+    options: scriptOptions,
+  });
   const sleep = (ms: number) => {
     const left = cmd.deadline - Date.now();
     channel.sleep(Math.min(ms, Math.max(0, left)));
