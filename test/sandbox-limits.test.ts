@@ -169,3 +169,30 @@ describe('what a script can make the host keep is bounded', () => {
     assert.equal(r.console.length, 200);
   });
 });
+
+describe('attempts on one sandbox', () => {
+  it('an attempt cancelled cleanly does not get the next attempt killed', async () => {
+    const { prepareScriptAttempts } = await import('../src/attempt/script-attempt.js');
+    const { createRedactor } = await import('../src/http/redact.js');
+    const src = `import { sleep } from 'k6';\nimport exec from 'k6/execution';\nexport default function () { sleep(exec.attempt === 1 ? 5 : 0.8); }\n`;
+    const attempts = await prepareScriptAttempts({
+      source: { origin: 'test', files: new Map([['validate.js', Buffer.from(src)]]), entry: 'validate.js' },
+      env: {},
+      memoryLimitBytes: 64 * 1024 * 1024,
+      timeoutMs: 10_000,
+      engine: {},
+      redactor: createRedactor(),
+    });
+    try {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 100);
+      const first = await attempts.run({ attempt: 1, deadline: Date.now() + 10_000, signal: ac.signal });
+      assert.equal(first.reason, 'Cancelled');
+      // The second attempt outlives the first one's kill grace (500 ms) and must pass.
+      const second = await attempts.run({ attempt: 2, deadline: Date.now() + 10_000, signal: new AbortController().signal });
+      assert.equal(second.outcome, 'passed', second.message);
+    } finally {
+      await attempts.close();
+    }
+  });
+});

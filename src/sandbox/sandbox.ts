@@ -114,7 +114,7 @@ export class Sandbox {
     this.ensureWorker();
     Atomics.store(this.flags, SIGNAL_CANCEL, 0);
     let killed: 'deadline' | 'cancel' | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: NodeJS.Timeout | undefined;
     const kill = (why: 'deadline' | 'cancel') => {
       killed ??= why;
       void this.worker?.terminate();
@@ -124,11 +124,11 @@ export class Sandbox {
       Atomics.store(this.flags, SIGNAL_CANCEL, 1);
       Atomics.notify(this.flags, SIGNAL_CANCEL);
       Atomics.notify(this.flags, SIGNAL_REPLY);
-      setTimeout(() => kill('cancel'), KILL_GRACE_MS).unref();
+      cancelTimer ??= setTimeout(() => kill('cancel'), KILL_GRACE_MS);
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => kill('deadline'), Math.max(0, cmd.deadline - Date.now()) + KILL_GRACE_MS);
+    const timer = setTimeout(() => kill('deadline'), Math.max(0, cmd.deadline - Date.now()) + KILL_GRACE_MS);
     try {
       const m = await this.exchange({ type: 'attempt', id, ...cmd } as AttemptCommand, handlers);
       if (m.type === 'done') return m.outcome;
@@ -150,7 +150,10 @@ export class Sandbox {
         },
       };
     } finally {
+      // An attempt that stopped by itself must not have its worker killed later, in the
+      // middle of the next attempt.
       clearTimeout(timer);
+      clearTimeout(cancelTimer);
       signal?.removeEventListener('abort', onAbort);
     }
   }
