@@ -1,16 +1,15 @@
 // The HTTP engine settings for an attempt: defaults, then what the script's exported
 // `options` asks for, then explicit flags (flags win, as in k6).
 import { defaultEngineOptions } from '../http/defaults.js';
-import type { Redactor } from '../http/redact.js';
 import { parseLocalIPs } from '../http/local-ips.js';
+import type { CreateEngineOptions } from '../http/engine.js';
 import type { EngineOptions, TlsAuth } from '../http/types.js';
 
 /** k6 options that act on a validation's HTTP. Load options are reported elsewhere. */
 export function engineOptionsFor(
   scriptOptions: Record<string, unknown>,
-  flags: Partial<EngineOptions>,
-  redactor: Redactor,
-): { options: EngineOptions; notices: string[] } {
+  flags: CreateEngineOptions,
+): { options: CreateEngineOptions & EngineOptions; notices: string[] } {
   const notices: string[] = [];
   const o = scriptOptions;
   const fromScript: Partial<EngineOptions> = {};
@@ -30,9 +29,7 @@ export function engineOptionsFor(
     fromScript.tlsVersion = o.tlsVersion as EngineOptions['tlsVersion'];
   }
   if (Array.isArray(o.tlsAuth)) fromScript.tlsAuth = o.tlsAuth as TlsAuth[];
-  const { egressIp: _e, ...flagOptions } = flags as Partial<EngineOptions> & { egressIp?: string };
-  const options = { ...defaultEngineOptions(), ...fromScript, ...defined(flagOptions) };
-  for (const v of [...(options.secretValues ?? [])]) redactor.addSecret(v);
+  const options = { ...defaultEngineOptions(), ...fromScript, ...defined(flags) };
   return { options, notices };
 }
 

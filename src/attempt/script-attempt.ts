@@ -1,9 +1,9 @@
 // One script attempt end to end: a fresh sandbox run of the compiled script, its HTTP
 // served by a fresh engine (so every attempt dials anew), then the verdict.
-import { createHttpEngine } from '../http/engine.js';
+import { DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS } from '../http/defaults.js';
+import { createHttpEngine, type CreateEngineOptions } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
 import type { HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
-import type { CreateEngineOptions } from '../http/engine.js';
 import { UsageError } from '../errors.js';
 import { guestSources } from '../sandbox/guest-sources.js';
 import { GuestError, type OpResult } from '../sandbox/ops/types.js';
@@ -95,9 +95,9 @@ async function runOne(
   const onOp = async (op: string, payload: any, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void> => {
     switch (op) {
       case 'options': {
-        const eo = engineOptionsFor(payload?.options ?? {}, opts.engine, opts.redactor);
+        const eo = engineOptionsFor(payload?.options ?? {}, opts.engine);
         eo.notices.forEach((n) => notices.add(n));
-        engine = createHttpEngine({ ...eo.options, ...(opts.engine.egressIp ? { egressIp: opts.engine.egressIp } : {}) });
+        engine = createHttpEngine(eo.options);
         return;
       }
       case 'http.request': {
@@ -194,8 +194,8 @@ function decodeRequest(raw: any, buffers: Uint8Array[]): HttpRequest {
     url: raw.url,
     headers: raw.headers && typeof raw.headers === 'object' ? raw.headers : {},
     body,
-    timeoutMs: Number.isFinite(raw.timeoutMs) ? raw.timeoutMs : 60_000,
-    maxRedirects: Number.isFinite(raw.maxRedirects) ? raw.maxRedirects : 10,
+    timeoutMs: Number.isFinite(raw.timeoutMs) ? raw.timeoutMs : DEFAULT_TIMEOUT_MS,
+    maxRedirects: Number.isFinite(raw.maxRedirects) ? raw.maxRedirects : DEFAULT_MAX_REDIRECTS,
     responseType: raw.responseType === 'binary' || raw.responseType === 'none' ? raw.responseType : 'text',
     ...(raw.cookies ? { cookies: raw.cookies } : {}),
     ...(raw.jar !== undefined ? { jar: raw.jar } : {}),

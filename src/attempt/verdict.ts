@@ -3,6 +3,7 @@
 // fail(), threw, or called test.fail()/test.abort(). Otherwise exactly one reason wins.
 import type { AttemptReason, CheckTally, RequestRecord } from './types.js';
 import type { WorkerOutcome } from '../sandbox/protocol.js';
+import { humanDuration } from '../plan/duration.js';
 
 export interface Verdict {
   outcome: 'passed' | 'failed';
@@ -48,7 +49,7 @@ export function decideVerdict({ outcome: o, requests, requestCount, location, ti
     return {
       outcome: 'failed',
       reason: 'ScriptTimeout',
-      message: `the attempt ran past its ${fmtSeconds(timeoutMs)} timeout${where}${pending}`,
+      message: `the attempt ran past its ${humanDuration(timeoutMs)} timeout${where}${pending}`,
     };
   }
   if (o.limit === 'memory') {
@@ -98,8 +99,4 @@ function scriptFailureMessage(o: WorkerOutcome, where: string): string | undefin
   if (o.thrown) return `${o.thrown.name}: ${o.thrown.message}${where}`;
   if (o.testFail !== undefined) return `test.fail()${o.testFail ? `: ${o.testFail}` : ''} was called`;
   return undefined;
-}
-
-function fmtSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

@@ -110,9 +110,7 @@ export function memoryLimitFrom(f: ScriptFlagValues): number {
 
 export function durationFlag(flag: string, v: string): number {
   try {
-    const ms = parseDuration(v);
-    if (ms <= 0) throw new Error('must be more than 0');
-    return ms;
+    return parseDuration(v, { positive: true });
   } catch (e) {
     throw new UsageError(`--${flag} ${JSON.stringify(v)}: ${(e as Error).message}`);
   }

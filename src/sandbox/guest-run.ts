@@ -240,6 +240,15 @@ function settle(
   deadline: number,
   channel: RemoteChannel,
 ): Settled {
+  // Calls a method of the guest loop's hooks object (only once `loop` exists).
+  const hook = (name: string, ...args: QuickJSHandle[]) => {
+    const fn = c.getProp(loop!.hooks, name);
+    try {
+      return c.unwrapResult(c.callFunction(fn, loop!.hooks, ...args));
+    } finally {
+      fn.dispose();
+    }
+  };
   for (;;) {
     const jobs = rt.executePendingJobs();
     if (jobs.error) {
@@ -267,14 +276,6 @@ function settle(
       h.dispose();
       return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
     }
-    const hook = (name: string, ...args: QuickJSHandle[]) => {
-      const fn = c.getProp(loop.hooks, name);
-      try {
-        return c.unwrapResult(c.callFunction(fn, loop.hooks, ...args));
-      } finally {
-        fn.dispose();
-      }
-    };
     // Deliver finished async operations first, then due timers.
     const settled = channel.takeSettled();
     if (settled.length) {

@@ -61,11 +61,9 @@ export class RemoteChannel {
 
   /** Waits up to `ms` for an async settlement (or a cancel). */
   waitForSettle(ms: number): void {
+    // drain() clears the flag before each read, so a message posted after it wakes the wait.
     this.drain(-1);
     if (this.settled.length || this.cancelled() || ms <= 0) return;
-    Atomics.store(this.flags, SIGNAL_REPLY, 0);
-    this.drain(-1);
-    if (this.settled.length) return;
     Atomics.wait(this.flags, SIGNAL_REPLY, 0, ms);
     this.drain(-1);
   }
