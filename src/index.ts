@@ -17,7 +17,7 @@ import { createRedactor, type Redactor } from './http/redact.js';
 import type { EngineOptions } from './http/types.js';
 import { loadManifestFile, parseManifestText } from './manifest/documents.js';
 import { findTestRun, readPreTestValidation, type ValidationSource } from './manifest/testrun.js';
-import { parseDuration } from './plan/duration.js';
+import { MAX_TIMEOUT_MS, parseDuration, tooLongForTimer } from './plan/duration.js';
 import { DEFAULT_EXPECT, parseExpect, type StatusRange } from './plan/expect.js';
 import { planFromInput, type PlanInput, type SchedulePlan } from './plan/plan.js';
 import { runValidation, type DriverEvent } from './poll/driver.js';
@@ -360,6 +360,7 @@ function durationOption(name: string, v: string | number | undefined, dflt: numb
   if (v === undefined) return dflt;
   const ms = typeof v === 'number' ? v : asUsage(() => parseDuration(v));
   if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`${name}: must be a positive duration, got ${JSON.stringify(v)}`);
+  if (ms > MAX_TIMEOUT_MS) throw new UsageError(`${name}: ${tooLongForTimer(String(v))}`);
   return ms;
 }
 

@@ -110,7 +110,7 @@ export function memoryLimitFrom(f: ScriptFlagValues): number {
 
 export function durationFlag(flag: string, v: string): number {
   try {
-    return parseDuration(v, { positive: true });
+    return parseDuration(v, { positive: true, timer: true });
   } catch (e) {
     throw new UsageError(`--${flag} ${JSON.stringify(v)}: ${(e as Error).message}`);
   }
