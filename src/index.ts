@@ -14,6 +14,7 @@ import type { AttemptEvent, AttemptResult, AttemptRunner } from './attempt/types
 import { checkableUrl, urlCheckRunner } from './attempt/url-check.js';
 import { UsageError } from './errors.js';
 import { createRedactor, type Redactor } from './http/redact.js';
+import { forOutput } from './report/sanitize.js';
 import type { EngineOptions } from './http/types.js';
 import { loadManifestFile, parseManifestText } from './manifest/documents.js';
 import { findTestRun, readPreTestValidation, type ValidationSource } from './manifest/testrun.js';
@@ -175,6 +176,7 @@ export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): Prefligh
     const timeoutMs = durationOption('timeout', opts.timeout, 30_000);
     const source = scriptSource(script, opts.file);
     const { redactor, engine } = network(opts);
+    const out = (e: PreflightEvent) => emit(forOutput(e, redactor));
     const attempts = await prepareScriptAttempts({
       source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs, engine, redactor,
     });
@@ -183,10 +185,10 @@ export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): Prefligh
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const attempt = await attempts.run({ attempt: 1, deadline: Date.now() + timeoutMs, signal: abort.signal, onEvent: emit });
+      const attempt = await attempts.run({ attempt: 1, deadline: Date.now() + timeoutMs, signal: abort.signal, onEvent: out });
       let status = statusForSingleAttempt(attempt, { target: source.origin });
       if (abort.signal.aborted) status = { ...status, phase: 'Aborted', reason: 'Aborted', message: `aborted: ${reasonText(opts.signal?.reason)}` };
-      return { passed: status.phase === 'Succeeded', status, attempt, notices: [...attempts.notices] };
+      return forOutput({ passed: status.phase === 'Succeeded', status, attempt, notices: [...attempts.notices] }, redactor);
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
       await attempts.close();
@@ -316,12 +318,13 @@ async function drive(
   notices?: () => Iterable<string>,
   generation?: number,
 ): Promise<PollResult> {
+  const redactor = network(opts).redactor;
   const status = await runValidation({
-    plan, runner, target, onEvent: emit,
+    plan, runner, target, onEvent: (e) => emit(forOutput(e, redactor)),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(generation !== undefined ? { generation } : {}),
   });
-  return { passed: status.phase === 'Succeeded', status, notices: [...(notices?.() ?? [])] };
+  return forOutput({ passed: status.phase === 'Succeeded', status, notices: [...(notices?.() ?? [])] }, redactor);
 }
 
 function scriptSource(script: ScriptInput, file?: string): ScriptSource {

@@ -6,6 +6,7 @@ import type { CreateEngineOptions } from '../http/engine.js';
 import { lookupEgressIp } from '../http/egress-ip.js';
 import { ManifestError } from '../manifest/errors.js';
 import { jsonReporter, textReporter, type Reporter } from '../report/reporter.js';
+import { textField } from '../report/sanitize.js';
 import { createStyle, useColor } from '../report/style.js';
 import { engineFlags, envFrom, type NetworkFlagValues, type ScriptFlagValues } from './flags.js';
 
@@ -18,9 +19,10 @@ export interface OutputFlagValues {
   color?: boolean;
 }
 
-export function makeReporter(f: OutputFlagValues, live: boolean): Reporter {
-  if (f.output === 'json') return jsonReporter(process.stdout);
-  return textReporter(process.stdout, createStyle(useColor(process.stdout, f.color)), { live });
+/** The reporter for stdout; `redactor` masks the validation's secrets in everything it prints. */
+export function makeReporter(f: OutputFlagValues, live: boolean, redactor?: Redactor): Reporter {
+  if (f.output === 'json') return jsonReporter(process.stdout, redactor);
+  return textReporter(process.stdout, createStyle(useColor(process.stdout, f.color)), { live, ...(redactor ? { redactor } : {}) });
 }
 
 /** What the status says about the runner itself: the address the outside sees. */
@@ -92,7 +94,8 @@ export async function guard(body: () => Promise<number>): Promise<number> {
     return await body();
   } catch (err) {
     if (err instanceof UsageError || err instanceof ManifestError) {
-      process.stderr.write(`k6-preflight: ${err.message}\n`);
+      // The message can quote the script or manifest: shown inert.
+      process.stderr.write(`k6-preflight: ${textField(err.message)}\n`);
       return EXIT_USAGE;
     }
     const e = err as Error;
@@ -100,7 +103,7 @@ export async function guard(body: () => Promise<number>): Promise<number> {
       process.stderr.write(`k6-preflight: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`k6-preflight: internal error: ${e?.stack ?? e}\n`);
+    process.stderr.write(`k6-preflight: internal error: ${textField(String(e?.stack ?? e))}\n`);
     return EXIT_FAILED;
   }
 }

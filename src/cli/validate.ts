@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import type { AttemptRunner } from '../attempt/types.js';
 import { planFromInput, type PlanInput, type SchedulePlan } from '../plan/plan.js';
 import { runValidation } from '../poll/driver.js';
+import type { Redactor } from '../http/redact.js';
 import type { Reporter } from '../report/reporter.js';
 import { createStatusFileWriter } from '../report/status-file.js';
 import { defaultTerminationLogPath, writeTerminationLog } from '../report/termination-log.js';
@@ -65,12 +66,14 @@ export async function validate(opts: {
   generation?: number;
   /** The runner's egress address, added to every status document and said once. */
   runnerInfo?: RunnerInfo;
+  /** Masks the validation's secrets in the status file and the termination message. */
+  redactor?: Redactor;
 }): Promise<number> {
   const { reporter, flags } = opts;
   const info = opts.runnerInfo ?? {};
   const decorate = (s: StatusDocument) => withRunner(s, info);
   announceRunner(reporter, info);
-  const statusFile = flags.statusFile ? createStatusFileWriter(flags.statusFile, (e) => reporter.notice(`status file: ${e.message}`)) : undefined;
+  const statusFile = flags.statusFile ? createStatusFileWriter(flags.statusFile, (e) => reporter.notice(`status file: ${e.message}`), opts.redactor) : undefined;
   const sig = signalAbort();
   const shown = new Set<string>();
   const showNotices = () => {
@@ -94,7 +97,7 @@ export async function validate(opts: {
     statusFile?.write(status);
     const termPath = flags.terminationLog ?? defaultTerminationLogPath();
     if (termPath) {
-      const err = writeTerminationLog(termPath, status);
+      const err = writeTerminationLog(termPath, status, undefined, opts.redactor);
       if (err && flags.terminationLog) reporter.notice(`termination log ${termPath}: ${err.message}`);
     }
     showNotices();

@@ -169,18 +169,55 @@ function redactUrlsInText(text: string, isSecret: (n: string) => boolean): strin
   });
 }
 
+/**
+ * The forms a secret can take on its way out: as given, and as a URL or a form encodes it.
+ * A secret put into a URL path, query or fragment, or into URLSearchParams, is shown
+ * percent-encoded by the WHATWG URL serialiser (`'` → `%27` in a query, space → `%20`, or
+ * `+` in form encoding), and another encoder may pick lower-case hex.
+ */
+export function secretForms(v: string): string[] {
+  const forms = new Set<string>([v, encodeURIComponent(v), encodeURI(v)]);
+  forms.add(new URLSearchParams([['', v]]).toString().slice(1));
+  // What the URL parser makes of the value in each part of a URL.
+  for (const [prefix, cut] of [['http://h/?', 'search'], ['http://h/', 'pathname'], ['http://h/#', 'hash']] as const) {
+    try {
+      const u = new URL(prefix + v);
+      const part = u[cut];
+      forms.add(cut === 'pathname' ? part.slice(1) : part.slice(1));
+    } catch {
+      /* not representable there */
+    }
+  }
+  // escape()-style and encodeURIComponent with the marks it leaves alone encoded too.
+  forms.add(encodeURIComponent(v).replace(/[!'()*~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()));
+  for (const f of [...forms]) if (/%[0-9A-F]{2}/.test(f)) forms.add(f.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+/** Very short values would mask ordinary words; three characters is the floor. */
+const MIN_SECRET_LENGTH = 3;
+
+// Masking runs on every string bound for output: compile each list of secrets once.
+const compiledForms = new Map<string, string[]>();
+
+function compileForms(values: readonly string[]): string[] {
+  const key = values.join('\u0000');
+  let list = compiledForms.get(key);
+  if (!list) {
+    const all = new Set<string>();
+    for (const v of values) if (v.length >= MIN_SECRET_LENGTH) for (const f of secretForms(v)) all.add(f);
+    // Longest first so a secret that contains another is masked whole.
+    list = [...all].sort((a, b) => b.length - a.length);
+    if (compiledForms.size > 64) compiledForms.clear();
+    compiledForms.set(key, list);
+  }
+  return list;
+}
+
 function maskValues(text: string, values: readonly string[] | undefined): string {
   if (!values || values.length === 0) return text;
   let out = text;
-  // Longest first so a secret that contains another is masked whole.
-  for (const v of [...values].sort((a, b) => b.length - a.length)) {
-    // Very short values would mask ordinary words; three characters is the floor.
-    if (v.length < 3) continue;
-    out = out.split(v).join(MASK);
-    // Also catch the URL-encoded form (a secret placed in a query string).
-    const enc = encodeURIComponent(v);
-    if (enc !== v) out = out.split(enc).join(MASK);
-  }
+  for (const f of compileForms(values)) if (out.includes(f)) out = out.split(f).join(MASK);
   return out;
 }
 

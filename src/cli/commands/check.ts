@@ -58,5 +58,5 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
     engine,
     redactor,
   );
-  return validate({ plan, runner, target: `${a.method} ${redactor.url(url)}`, reporter: makeReporter(a, true), flags: a, runnerInfo });
+  return validate({ plan, runner, target: `${a.method} ${redactor.url(url)}`, reporter: makeReporter(a, true, redactor), redactor, flags: a, runnerInfo });
 }

@@ -29,7 +29,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const source = loadScriptSource(a.source, a.file);
   const { env, redactor, engine, runner } = await prepareCommon(a);
   const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs, engine, redactor });
-  const reporter = makeReporter(a, false);
+  const reporter = makeReporter(a, false, redactor);
   announceRunner(reporter, runner);
   const sig = signalAbort();
   try {

@@ -44,15 +44,15 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
   const docs = loadManifestFile(a.manifest);
   const testRun = findTestRun(docs, a.name);
   const v = readPreTestValidation(testRun);
-  const reporter = makeReporter(a, true);
   const who = `TestRun ${testRun.namespace ? `${testRun.namespace}/` : ''}${testRun.name ?? '(unnamed)'}`;
   if (!v.enabled || !v.source) {
-    reporter.notice(`${who}: spec.preTestValidation is ${v.enabled ? 'empty' : 'absent or disabled'}; validation skipped`);
+    makeReporter(a, true).notice(`${who}: spec.preTestValidation is ${v.enabled ? 'empty' : 'absent or disabled'}; validation skipped`);
     if (a.output === 'json') process.stdout.write(JSON.stringify({ type: 'result', skipped: true, message: `${who}: validation skipped` }) + '\n');
     return EXIT_OK;
   }
   const plan = planFromInput({ ...v.planInput, ...planInputFromFlags(a) }, undefined, v.planFieldNames);
   const { env, redactor, engine, runner } = await prepareCommon(a);
+  const reporter = makeReporter(a, true, redactor);
   const generation = v.testRun.generation;
 
   let attemptRunner: AttemptRunner;
@@ -72,7 +72,7 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
     target = `${who}: ${source.origin}`;
   }
   try {
-    return await validate({ plan, runner: attemptRunner, target, reporter, flags: a, notices, runnerInfo: runner, ...(generation !== undefined ? { generation } : {}) });
+    return await validate({ plan, runner: attemptRunner, target, reporter, redactor, flags: a, notices, runnerInfo: runner, ...(generation !== undefined ? { generation } : {}) });
   } finally {
     await close();
   }
