@@ -25,7 +25,7 @@ import {
   type FailureContext,
 } from './causes.js';
 import { budgetExceeded, type BodyBytesLease } from './body-budget.js';
-import { CookieJar, parseSetCookie, toResponseCookie } from './cookies.js';
+import { cookieRecord, CookieJar, parseSetCookie, toResponseCookie } from './cookies.js';
 import { DecodeError, DecodedTooLarge, decodeBody } from './decode.js';
 import { MAX_HEADER_BYTES, resolveEngineOptions } from './defaults.js';
 import { dial, type ConnInfo, type HopTrace } from './dial.js';
@@ -451,7 +451,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
         if (referer && !findHeader(h, 'Referer')) h['Referer'] = referer;
 
         // Cookies: the jar's for this URL, then request-scoped ones (`replace` hides a jar cookie).
-        const echoCookies: Record<string, { name: string; value: string; replace: boolean }[]> = {};
+        const echoCookies: Record<string, { name: string; value: string; replace: boolean }[]> = cookieRecord();
         const sendCookies: string[] = [];
         const jarCookies = jar ? jar.cookiesFor(curUrl) : [];
         const scoped = dropSensitive ? {} : reqCookies;
@@ -530,7 +530,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
   ): HttpResponse {
     const timings = hopTimings(r.t, r.trace);
     const info = r.info;
-    const cookies: Record<string, ResponseCookie[]> = {};
+    const cookies: Record<string, ResponseCookie[]> = cookieRecord();
     for (const line of setCookies) {
       const c = parseSetCookie(line);
       if (c) (cookies[c.name] ??= []).push(toResponseCookie(c));
