@@ -285,7 +285,7 @@ function buildRequest(method, u, body, params) {
       case 'cookies':
         if (v === null || v === undefined) break;
         if (typeof v !== 'object') throw new RequestParseError('invalid cookies: must be an object');
-        req.cookies = {};
+        req.cookies = Object.create(null); // any cookie name is a key, even __proto__
         for (const name of Object.keys(v)) {
           const c = v[name];
           if (c === null || c === undefined) continue;

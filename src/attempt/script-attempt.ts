@@ -1,17 +1,19 @@
 // One script attempt end to end: a fresh sandbox run of the compiled script, its HTTP
 // served by a fresh engine (so every attempt dials anew), then the verdict.
-import { DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS } from '../http/defaults.js';
+import { ResponseBytesBudget } from '../http/body-budget.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../http/defaults.js';
 import { createHttpEngine, type CreateEngineOptions } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
 import type { HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
 import { UsageError } from '../errors.js';
 import { guestSources } from '../sandbox/guest-sources.js';
-import { GuestError, type OpResult } from '../sandbox/ops/types.js';
-import { Sandbox, type Settle } from '../sandbox/sandbox.js';
+import { GuestError } from '../sandbox/ops/types.js';
+import { Sandbox, type OpHandlers } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
 import { mapStack, userLocation } from '../script/location.js';
 import type { ScriptSource } from '../script/source.js';
 import { engineOptionsFor } from './engine-options.js';
+import { hostKey, queueLimitsFrom, RequestQueue } from './request-queue.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
 import { decideVerdict } from './verdict.js';
@@ -27,6 +29,8 @@ export interface ScriptAttemptOptions {
   /** Engine settings from flags; they override the script's `options`. */
   engine: CreateEngineOptions;
   redactor: Redactor;
+  /** Response bytes the attempt may hold at once; default `defaultResponseBudget`. */
+  responseBudgetBytes?: number;
 }
 
 export interface ScriptAttempts {
@@ -77,11 +81,26 @@ async function runOne(
   const abortInflight = () => inflight.abort();
   ctx.signal.addEventListener('abort', abortInflight, { once: true });
 
-  const send = async (req: HttpRequest): Promise<HttpResponse> => {
+  // Requests queue for k6's batch/batchPerHost slots and draw on one response-bytes budget.
+  let queue: RequestQueue | undefined;
+  const budget = new ResponseBytesBudget(opts.responseBudgetBytes ?? defaultResponseBudget(opts));
+  const leases = new WeakMap<HttpResponse, { release(): void }>();
+  const deadlineTimer = setTimeout(() => queue?.close(new GuestError('the attempt reached its deadline before this request could be sent', 'InternalError')), Math.max(0, ctx.deadline - Date.now()));
+
+  const sendNow = async (req: HttpRequest): Promise<HttpResponse> => {
     if (!engine) throw new GuestError('the HTTP engine is not ready (options were not reported)');
     // Each request's timeout is cut to the time left before the attempt deadline.
     const left = Math.max(1, ctx.deadline - Date.now());
-    const res = await engine.request({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal);
+    const lease = budget.lease();
+    let res: HttpResponse;
+    try {
+      res = await engine.request({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal, lease);
+    } catch (err) {
+      lease.release();
+      throw err;
+    }
+    if (res.failure) lease.release();
+    else leases.set(res, lease);
     const rec = requestRecord(req, res, opts.redactor);
     // The status keeps the latest requests (the verdict names the last ones); every request
     // is still streamed as an event.
@@ -92,34 +111,27 @@ async function runOne(
     return res;
   };
 
-  const onOp = async (op: string, payload: any, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void> => {
-    switch (op) {
-      case 'options': {
-        const eo = engineOptionsFor(payload?.options ?? {}, opts.engine);
-        eo.notices.forEach((n) => notices.add(n));
-        engine = createHttpEngine(eo.options);
-        return;
-      }
-      case 'http.request': {
-        const res = await send(decodeRequest(payload?.req, buffers));
-        return encodeResponses([res], (v) => v[0]);
-      }
-      case 'http.batch': {
-        const reqs = Array.isArray(payload?.reqs) ? payload.reqs : [];
-        const res = await Promise.all(reqs.map((r: unknown) => send(decodeRequest(r, buffers))));
-        return encodeResponses(res, (v) => v);
-      }
-      case 'http.start': {
-        const id = ++asyncIds;
-        send(decodeRequest(payload?.req, buffers)).then(
-          (res) => settle(id, { ok: true, ...encodeResponses([res], (v) => v[0]) }),
-          (err) => settle(id, { ok: false, error: String((err as Error)?.message ?? err) }),
-        );
-        return { value: id };
-      }
-      default:
-        return jarOp(op, payload, engine);
-    }
+  const env: OpHandlers['env'] = {
+    configure: (options) => {
+      const eo = engineOptionsFor(options, opts.engine);
+      const queueNotices: string[] = [];
+      queue = new RequestQueue(queueLimitsFrom(options, queueNotices));
+      [...eo.notices, ...queueNotices].forEach((n) => notices.add(n));
+      engine = createHttpEngine(eo.options);
+    },
+    send: (req) => {
+      if (!queue) throw new GuestError('the HTTP engine is not ready (options were not reported)');
+      return queue.run(hostKey(req.url), () => sendNow(req));
+    },
+    engine: () => {
+      if (!engine) throw new GuestError('cookie jars are not available yet');
+      return engine;
+    },
+    delivered: (res) => {
+      leases.get(res)?.release();
+      leases.delete(res);
+    },
+    nextAsyncId: () => ++asyncIds,
   };
 
   try {
@@ -135,7 +147,7 @@ async function runOne(
         stackLimitBytes: opts.stackLimitBytes ?? 256 * 1024,
       },
       {
-        onOp,
+        env,
         onEvent: (e) =>
           ctx.onEvent?.(
             e.type === 'check'
@@ -170,6 +182,8 @@ async function runOne(
       ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
     };
   } finally {
+    clearTimeout(deadlineTimer);
+    queue?.close(new GuestError('the attempt has ended', 'InternalError'));
     ctx.signal.removeEventListener('abort', abortInflight);
     inflight.abort();
     await engine?.close().catch(() => undefined);
@@ -181,57 +195,8 @@ let asyncIds = 0;
 /** Requests kept in an attempt's record. */
 export const MAX_REQUEST_RECORDS = 100;
 
-/** The guest sends bodies as `{buf: i}` into the buffer list (or a string). */
-function decodeRequest(raw: any, buffers: Uint8Array[]): HttpRequest {
-  if (!raw || typeof raw !== 'object' || typeof raw.url !== 'string' || typeof raw.method !== 'string') {
-    throw new GuestError('invalid request', 'TypeError');
-  }
-  let body: Uint8Array | null = null;
-  if (typeof raw.body === 'string') body = Buffer.from(raw.body, 'utf8');
-  else if (raw.body && typeof raw.body.buf === 'number') body = buffers[raw.body.buf] ?? null;
-  return {
-    method: raw.method,
-    url: raw.url,
-    headers: raw.headers && typeof raw.headers === 'object' ? raw.headers : {},
-    body,
-    timeoutMs: Number.isFinite(raw.timeoutMs) ? raw.timeoutMs : DEFAULT_TIMEOUT_MS,
-    maxRedirects: Number.isFinite(raw.maxRedirects) ? raw.maxRedirects : DEFAULT_MAX_REDIRECTS,
-    responseType: raw.responseType === 'binary' || raw.responseType === 'none' ? raw.responseType : 'text',
-    ...(raw.cookies ? { cookies: raw.cookies } : {}),
-    ...(raw.jar !== undefined ? { jar: raw.jar } : {}),
-  };
+/** The response bytes an attempt may hold at once: the larger of --max-body (one full
+ *  response always fits) and the sandbox memory limit (what the guest could hold anyway). */
+export function defaultResponseBudget(o: Pick<ScriptAttemptOptions, 'engine' | 'memoryLimitBytes'>): number {
+  return Math.max(o.engine.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, o.memoryLimitBytes);
 }
-
-/** Binary bodies travel as buffers, referenced from the JSON as `{buf: i}`. */
-function encodeResponses<T>(list: HttpResponse[], shape: (v: unknown[]) => T): { value: T; buffers: Uint8Array[] } {
-  const buffers: Uint8Array[] = [];
-  const out = list.map((r) => {
-    const { failure: _f, ...rest } = r;
-    if (r.body instanceof Uint8Array) {
-      buffers.push(r.body);
-      return { ...rest, body: { buf: buffers.length - 1 } };
-    }
-    return rest;
-  });
-  return { value: shape(out), buffers };
-}
-
-function jarOp(op: string, p: any, engine: HttpEngine | undefined): OpResult | void {
-  if (!engine) throw new GuestError('cookie jars are not available yet');
-  const jar = typeof p?.jar === 'string' ? p.jar : 'vu';
-  switch (op) {
-    case 'jar.new':
-      return { value: engine.newJar() };
-    case 'jar.cookiesForURL':
-      return { value: engine.jarCookiesForURL(jar, String(p?.url)) };
-    case 'jar.set':
-      return void engine.jarSet(jar, String(p?.url), String(p?.name), String(p?.value), p?.opts ?? undefined);
-    case 'jar.clear':
-      return void engine.jarClear(jar, String(p?.url));
-    case 'jar.delete':
-      return void engine.jarDelete(jar, String(p?.url), String(p?.name));
-    default:
-      throw new GuestError(`unknown host operation ${op}`);
-  }
-}
-

@@ -24,7 +24,8 @@ import {
   unsupportedScheme,
   type FailureContext,
 } from './causes.js';
-import { CookieJar, parseSetCookie, toResponseCookie } from './cookies.js';
+import { budgetExceeded, type BodyBytesLease } from './body-budget.js';
+import { cookieRecord, CookieJar, parseSetCookie, toResponseCookie } from './cookies.js';
 import { DecodeError, DecodedTooLarge, decodeBody } from './decode.js';
 import { MAX_HEADER_BYTES, resolveEngineOptions } from './defaults.js';
 import { dial, type ConnInfo, type HopTrace } from './dial.js';
@@ -76,6 +77,8 @@ interface HopRequest {
   headers: Record<string, string>;
   body: Buffer | null;
   keepBody: boolean;
+  /** The attempt's response-bytes budget, charged as body bytes arrive. */
+  budget?: BodyBytesLease | undefined;
 }
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
@@ -319,6 +322,10 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
             fail(bodyTooLarge(maxBody, ctx()));
             return false;
           }
+          if (hr.budget && !hr.budget.take(chunk.length)) {
+            fail(budgetExceeded(hr.budget.limit, ctx()));
+            return false;
+          }
           chunks.push(chunk);
           return true;
         },
@@ -384,7 +391,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
     };
   }
 
-  async function request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  async function request(req: HttpRequest, signal?: AbortSignal, budget?: BodyBytesLease): Promise<HttpResponse> {
     const method = req.method;
     const maxRedirects = Number.isInteger(req.maxRedirects) && req.maxRedirects >= 0 ? req.maxRedirects : opts.maxRedirects;
     const timeoutMs = Number.isFinite(req.timeoutMs) && req.timeoutMs > 0 ? req.timeoutMs : 60_000;
@@ -444,7 +451,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
         if (referer && !findHeader(h, 'Referer')) h['Referer'] = referer;
 
         // Cookies: the jar's for this URL, then request-scoped ones (`replace` hides a jar cookie).
-        const echoCookies: Record<string, { name: string; value: string; replace: boolean }[]> = {};
+        const echoCookies: Record<string, { name: string; value: string; replace: boolean }[]> = cookieRecord();
         const sendCookies: string[] = [];
         const jarCookies = jar ? jar.cookiesFor(curUrl) : [];
         const scoped = dropSensitive ? {} : reqCookies;
@@ -466,7 +473,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
         const echo = requestEcho(curMethod, curUrlText, h, curBody, echoCookies);
         let r: HopResult;
         try {
-          r = await runHop({ method: curMethod, url: curUrl, headers: h, body: curBody, keepBody }, ac.signal, timeoutMs, opts.maxBodyBytes);
+          r = await runHop({ method: curMethod, url: curUrl, headers: h, body: curBody, keepBody, budget }, ac.signal, timeoutMs, opts.maxBodyBytes);
         } catch (e) {
           const f = e instanceof NetFailure ? e : exchangeFailure(e, 'send', { host: hostnameOf(curUrl) });
           const hopInfo = (f as NetFailure & { hop?: { trace: HopTrace; t: HopResult['t']; info: ConnInfo | null } }).hop;
@@ -523,7 +530,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
   ): HttpResponse {
     const timings = hopTimings(r.t, r.trace);
     const info = r.info;
-    const cookies: Record<string, ResponseCookie[]> = {};
+    const cookies: Record<string, ResponseCookie[]> = cookieRecord();
     for (const line of setCookies) {
       const c = parseSetCookie(line);
       if (c) (cookies[c.name] ??= []).push(toResponseCookie(c));

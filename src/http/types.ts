@@ -1,6 +1,7 @@
 // The data contract of the host network engine. Plain data only: no QuickJS types
 // cross this boundary, so the engine can be used by the sandbox bridge, the
 // built-in connectivity check and the library API alike.
+import type { BodyBytesLease } from './body-budget.js';
 
 /** Stable CamelCase failure reasons. They appear in status documents: part of the API. */
 export type NetworkReason =
@@ -132,7 +133,8 @@ export interface EngineOptions {
 
 /** The engine: one per attempt (fresh connections, so every attempt dials anew). */
 export interface HttpEngine {
-  request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse>;
+  /** `budget`: the attempt's response-bytes lease for this request (src/http/body-budget.ts). */
+  request(req: HttpRequest, signal?: AbortSignal, budget?: BodyBytesLease): Promise<HttpResponse>;
   /** Cookie jars (k6 `CookieJar`); `"vu"` always exists. */
   newJar(): string;
   jarCookiesForURL(jar: string, url: string): Record<string, string[]>;

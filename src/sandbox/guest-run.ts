@@ -6,9 +6,9 @@ import { dumpJson, describeThrown, installHostFunction, parseInGuest } from './b
 import { guestSources } from './guest-sources.js';
 import { installModuleLoader } from './modules.js';
 import { prepareSpareEngine, takeEngine } from './quickjs.js';
-import { coreOps, newJournal } from './ops/core.js';
-import { workerOps } from './ops/index.js';
-import { GuestError, type OpContext, type OpResult, type Phase } from './ops/types.js';
+import { newJournal } from './ops/core.js';
+import { checkPhase, isWorkerOp, opSpec, runWorkerOp } from './ops/registry.js';
+import { GuestError, type OpContext, type OpResult, type Phase, type WorkerEnv } from './ops/types.js';
 import type { AttemptCommand, LimitHit, ThrownInfo, WorkerOutcome } from './protocol.js';
 import type { RemoteChannel } from './worker-channel.js';
 
@@ -49,24 +49,22 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     }
     if (channel.cancelled()) throw new GuestError('interrupted', 'InternalError');
   };
-  const local = { ...coreOps(journal, info, sleep), ...workerOps };
+  const env: WorkerEnv = { ctx: opCtx, journal, info, sleep };
+  // Every guest call goes through the registry: unknown ops and phase rules are refused
+  // here; worker ops run now, main-thread ops cross as the guest's JSON, decoded there.
   const dispatch = (op: string, json: string | undefined, buffers: Uint8Array[]): OpResult | void => {
-    const handler = local[op];
-    if (handler) {
-      const r = handler(json === undefined ? undefined : JSON.parse(json), buffers, opCtx);
+    const spec = opSpec(op);
+    checkPhase(op, spec, opCtx.phase);
+    if (isWorkerOp(spec)) {
+      const r = runWorkerOp(spec, json === undefined ? undefined : JSON.parse(json), buffers, env);
       if (op === 'test.abort') stopForAbort = true;
       return r;
     }
-    if (!channel.isRemote(op)) throw new GuestError(`unknown host operation ${op}`);
-    if (opCtx.phase === 'init' && op.startsWith('http.')) {
-      throw new GuestError(
-        op === 'http.batch' ? 'Using batch in the init context is not supported' : 'Making http requests in the init context is not supported',
-      );
+    try {
+      return channel.call(op, json, buffers, cmd.deadline);
+    } finally {
+      if (Date.now() >= cmd.deadline) limit ??= 'timeout';
     }
-    if (opCtx.phase === 'init' && op === 'jar.vu') throw new GuestError('http.cookieJar() is not available in the init context');
-    const r = channel.call(op, json, buffers, cmd.deadline);
-    if (Date.now() >= cmd.deadline) limit ??= 'timeout';
-    return r;
   };
 
   let ctx: QuickJSContext | undefined;
