@@ -6,6 +6,7 @@ import type { Redactor } from '../http/redact.js';
 import type { HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
 import { UsageError } from '../errors.js';
 import { guestSources } from '../sandbox/guest-sources.js';
+import { k6Response } from '../sandbox/ops/http-response.js';
 import { GuestError, type OpResult } from '../sandbox/ops/types.js';
 import { Sandbox, type Settle } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
@@ -81,7 +82,8 @@ async function runOne(
     if (!engine) throw new GuestError('the HTTP engine is not ready (options were not reported)');
     // Each request's timeout is cut to the time left before the attempt deadline.
     const left = Math.max(1, ctx.deadline - Date.now());
-    const res = await engine.request({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal);
+    const ex = await engine.exchange({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal);
+    const res = k6Response(ex, req.responseType);
     const rec = requestRecord(req, res, opts.redactor);
     // The status keeps the latest requests (the verdict names the last ones); every request
     // is still streamed as an event.

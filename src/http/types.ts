@@ -2,6 +2,8 @@
 // cross this boundary, so the engine can be used by the sandbox bridge, the
 // built-in connectivity check and the library API alike.
 
+import type { Exchange } from './exchange.js';
+
 /** Stable CamelCase failure reasons. They appear in status documents: part of the API. */
 export type NetworkReason =
   | 'DNSLookupFailed'
@@ -128,10 +130,15 @@ export interface EngineOptions {
   secretParams?: string[];
   /** Literal secret values (e.g. `--secret-env` values) to mask wherever they appear. */
   secretValues?: string[];
+  /** Offer only HTTP/1.1 over TLS (no HTTP/2 by ALPN). Unset: HTTP/2 unless GODEBUG has http2client=0, as in k6. */
+  http1?: boolean;
 }
 
 /** The engine: one per attempt (fresh connections, so every attempt dials anew). */
 export interface HttpEngine {
+  /** The neutral result: what happened on the wire (src/http/exchange.ts). */
+  exchange(req: HttpRequest, signal?: AbortSignal): Promise<Exchange>;
+  /** The same request in k6's response shape (shaped at the bridge, src/sandbox/ops/http-response.ts). */
   request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse>;
   /** Cookie jars (k6 `CookieJar`); `"vu"` always exists. */
   newJar(): string;
