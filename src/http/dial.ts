@@ -40,6 +40,36 @@ export interface HopTrace {
   connectEnd?: number;
   tlsStart?: number;
   tlsEnd?: number;
+  /** The target's certificate as presented in the handshake (also when verification failed). */
+  peerCert?: PeerCert;
+}
+
+/** What a person needs to know about a server certificate. */
+export interface PeerCert {
+  subject: string;
+  issuer: string;
+  /** Epoch ms. */
+  validFrom: number;
+  validTo: number;
+}
+
+function dn(o: Record<string, string | string[] | undefined> | undefined): string {
+  if (!o) return '';
+  return Object.entries(o)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
+
+/** The peer certificate of a TLS socket, if it presented one. */
+export function peerCertOf(t: tls.TLSSocket): PeerCert | undefined {
+  try {
+    const c = t.getPeerCertificate();
+    if (!c || !c.valid_to) return undefined;
+    return { subject: dn(c.subject as never), issuer: dn(c.issuer as never), validFrom: Date.parse(c.valid_from), validTo: Date.parse(c.valid_to) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the engine learns about a connection, kept with the pooled client. */
@@ -314,6 +344,7 @@ function tlsHandshake(
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       trace.tlsEnd = now();
+      if (!forProxy) trace.peerCert = peerCertOf(t) ?? trace.peerCert;
       if (err) {
         t.destroy();
         socket.destroy();
