@@ -12,7 +12,7 @@ import { peerCertOf, type PeerCert } from '../http/dial.js';
 import type { CreateEngineOptions } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
 import { emptyTimings } from '../http/timings.js';
-import type { Timings } from '../http/types.js';
+import type { EngineOptions, Timings } from '../http/types.js';
 import { parseDuration } from '../plan/duration.js';
 import { UsageError } from '../errors.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
@@ -123,11 +123,12 @@ function connCheckRunner(kind: 'tcp' | 'tls', check: UrlCheck, engineFlags: Crea
         requests: [rec],
         console: [],
       };
-      const cert = out.ok && kind === 'tls' ? peerCertOf(out.socket as TLSSocket) : out.trace.peerCert;
       if (!out.ok) {
-        const about = kind === 'tls' && cert ? `; ${describeCert(cert)}` : '';
+        const cert = kind === 'tls' && CERT_CODES.has(out.failure.code) && out.failure.phase === 'tls' ? await certificateAnyway(opts, host, port, ctx.signal) : undefined;
+        const about = cert ? `; ${describeCert(cert)}` : '';
         return { ...base, outcome: 'failed', reason: out.failure.reason, message: redactor.text(`${shown} failed: ${failureMessage(out.failure)}${about}`) } satisfies AttemptResult;
       }
+      const cert = kind === 'tls' ? peerCertOf(out.socket as TLSSocket) : undefined;
       out.socket.destroy();
       const route = `from ${fmtEp(out.info.local)} to ${fmtEp(out.info.remote)}${host !== out.info.remote.ip ? ` (${host})` : ''}`;
       const took = fmtMs(rec.timings.connecting + rec.timings.tls_handshaking);
@@ -148,6 +149,25 @@ function connCheckRunner(kind: 'tcp' | 'tls', check: UrlCheck, engineFlags: Crea
       env.destroyAll();
     }
   };
+}
+
+/** k6 codes of handshakes that failed on the certificate (untrusted, wrong name, expired). */
+const CERT_CODES = new Set([1300, 1310, 1311]);
+
+/**
+ * The certificate a server presents, read from a second handshake without verification.
+ * Only for the message after a handshake failed on the certificate: Node frees the peer
+ * certificate when verification fails, and a person fixing it needs its subject, issuer
+ * and dates. The verdict is already decided; the same egress policy applies.
+ */
+async function certificateAnyway(opts: EngineOptions, host: string, port: number, signal: AbortSignal): Promise<PeerCert | undefined> {
+  const env = createDialEnv({ ...opts, insecureSkipTLSVerify: true });
+  try {
+    const out = await connectWithDeadline(env, { protocol: 'tls:', host, port, alpn: [], timeoutMs: Math.min(opts.connectTimeoutMs, 2_000) }, signal);
+    return out.ok ? peerCertOf(out.socket as TLSSocket) : undefined;
+  } finally {
+    env.destroyAll();
+  }
 }
 
 function fmtEp(e: { ip: string; port: number }): string {

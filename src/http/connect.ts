@@ -40,6 +40,8 @@ export async function connectWithDeadline(env: DialEnv, t: ConnectTarget, signal
   if (signal?.aborted) stop(null);
   else signal?.addEventListener('abort', onCaller, { once: true });
   try {
+    // dial's steps listen for an abort; one that came before the dial started is checked here.
+    if (ac.signal.aborted) throw ac.signal.reason;
     const { socket, info } = await dial(env, { protocol: t.protocol, hostname: host, port: t.port, proxy: null, ...(t.alpn ? { alpn: t.alpn } : {}) }, trace, ac.signal);
     return { ok: true, socket, info, trace, startedAt };
   } catch (e) {

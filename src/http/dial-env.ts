@@ -24,7 +24,9 @@ export function createDialEnv(opts: EngineOptions): OwnedDialEnv {
       s.once('close', () => sockets.delete(s));
     },
     destroyAll() {
-      for (const s of sockets) s.destroy();
+      // Newest first: a TLS socket before the TCP socket under it (Node 20 crashes the
+      // process when the TCP socket goes first while the TLS socket is still open).
+      for (const s of [...sockets].reverse()) s.destroy();
       sockets.clear();
     },
   };

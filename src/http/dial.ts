@@ -40,7 +40,7 @@ export interface HopTrace {
   connectEnd?: number;
   tlsStart?: number;
   tlsEnd?: number;
-  /** The target's certificate as presented in the handshake (also when verification failed). */
+  /** The target's certificate, after a handshake that succeeded (Node frees it when verification fails). */
   peerCert?: PeerCert;
 }
 
@@ -344,7 +344,8 @@ function tlsHandshake(
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       trace.tlsEnd = now();
-      if (!forProxy) trace.peerCert = peerCertOf(t) ?? trace.peerCert;
+      // Only after a good handshake: on a failed one Node has freed the TLS state already.
+      if (!err && !forProxy) trace.peerCert = peerCertOf(t);
       if (err) {
         t.destroy();
         socket.destroy();
