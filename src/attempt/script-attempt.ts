@@ -7,6 +7,7 @@ import type { Redactor } from '../http/redact.js';
 import type { HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
 import { UsageError } from '../errors.js';
 import { guestSources } from '../sandbox/guest-sources.js';
+import { k6Response } from '../sandbox/ops/http-response.js';
 import { GuestError } from '../sandbox/ops/types.js';
 import { Sandbox, type OpHandlers } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
@@ -94,7 +95,7 @@ async function runOne(
     const lease = budget.lease();
     let res: HttpResponse;
     try {
-      res = await engine.request({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal, lease);
+      res = k6Response(await engine.exchange({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal, lease), req.responseType);
     } catch (err) {
       lease.release();
       throw err;

@@ -11,6 +11,7 @@ export type AttemptReason =
   | 'MemoryLimitExceeded'
   | 'StackOverflow'
   | 'UnexpectedStatus'
+  | 'CertificateExpiresSoon'
   | 'Cancelled';
 
 export interface CheckTally {

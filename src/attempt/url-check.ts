@@ -1,11 +1,12 @@
-// The built-in connectivity check (#644 `connectivityCheck`): one request, a verdict
-// on its status. No script, no sandbox.
+// The built-in connectivity check (#644 `connectivityCheck`): one request (or connection),
+// a verdict on it. No script, no sandbox. The URL's scheme picks the checker (CHECKERS).
 import { createHttpEngine, type CreateEngineOptions } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
 import type { EngineOptions, HttpRequest } from '../http/types.js';
 import { defaultEngineOptions } from '../http/defaults.js';
 import { formatExpect, statusExpected, type StatusRange } from '../plan/expect.js';
 import { UsageError } from '../errors.js';
+import { tcpCheckRunner, tlsCheckRunner, validateConnUrl } from './conn-check.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner } from './types.js';
 
@@ -15,6 +16,37 @@ export interface UrlCheck {
   expect: readonly StatusRange[];
   headers: Record<string, string>;
   body?: string;
+  /** tls://: fail when the server certificate expires sooner than this (ms). */
+  minCertValidityMs?: number;
+}
+
+export type CheckRunnerFactory = (check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor) => AttemptRunner;
+
+export interface SchemeChecker {
+  runner: CheckRunnerFactory;
+  /** Throws a UsageError when the URL lacks what this scheme needs (a port, …). */
+  validate?: (u: URL) => void;
+  /** True when method, expected statuses, headers and body apply to this scheme. */
+  http?: boolean;
+  /** True when --min-cert-validity applies. */
+  certificate?: boolean;
+}
+
+/** The checker for each URL scheme. A protocol adds its checker here with one line. */
+export const CHECKERS = new Map<string, SchemeChecker>([
+  ['http:', { runner: httpCheckRunner, http: true }],
+  ['https:', { runner: httpCheckRunner, http: true }],
+  ['tcp:', { runner: tcpCheckRunner, validate: validateConnUrl }],
+  ['tls:', { runner: tlsCheckRunner, validate: validateConnUrl, certificate: true }],
+]);
+
+const schemes = () => [...CHECKERS.keys()].map((s) => `${s}//`).join(', ');
+
+/** The checker for a URL's scheme (the URL already passed checkableUrl). */
+export function checkerFor(url: string): SchemeChecker {
+  const c = CHECKERS.get(new URL(url).protocol);
+  if (!c) throw new UsageError(`${url}: only ${schemes()} URLs can be checked`);
+  return c;
 }
 
 /** A URL the built-in check can poll, or a UsageError saying how to write it. */
@@ -23,10 +55,17 @@ export function checkableUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health)`);
+    throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health or tcp://db.example.com:5432)`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${url}: only http:// and https:// URLs can be checked`);
+  const c = CHECKERS.get(u.protocol);
+  if (!c) throw new UsageError(`${url}: only ${schemes()} URLs can be checked`);
+  c.validate?.(u);
   return url;
+}
+
+/** The runner for a check, by its URL's scheme. */
+export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
+  return checkerFor(checkableUrl(check.url)).runner(check, engineFlags, redactor);
 }
 
 /** How much earlier than the attempt deadline a request times out by itself. */
@@ -35,7 +74,8 @@ const TIMEOUT_MARGIN_MS = 15;
 /** How much of an unexpected response's body a message quotes. */
 const EXCERPT_CHARS = 200;
 
-export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
+/** http:// and https://: one request, a verdict on its status. */
+export function httpCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
   const options: CreateEngineOptions & EngineOptions = { ...defaultEngineOptions(), ...engineFlags };
   return async (ctx) => {
     const started = Date.now();

@@ -36,6 +36,7 @@ export function networkFlags<T>(y: Argv<T>) {
     .option('egress-ip-url', { group: NETWORK_GROUP, type: 'string', describe: 'Echo endpoint that tells which address the outside sees (text, or JSON with "ip")' })
     .option('hosts', { group: NETWORK_GROUP, type: 'string', array: true, default: [] as string[], describe: 'name=ip[:port] DNS override (repeatable; k6 hosts)' })
     .option('insecure', { group: NETWORK_GROUP, type: 'boolean', describe: 'Skip TLS certificate verification (k6 insecureSkipTLSVerify)' })
+    .option('http1', { group: NETWORK_GROUP, type: 'boolean', describe: 'Offer only HTTP/1.1 over TLS (default: HTTP/2 by ALPN when the server offers it; GODEBUG=http2client=0 also turns it off, as in k6)' })
     .option('ca', { group: NETWORK_GROUP, type: 'string', array: true, default: [] as string[], describe: 'PEM file of an extra trusted CA (repeatable)' })
     .option('cert', { group: NETWORK_GROUP, type: 'string', describe: 'PEM client certificate (with --key)' })
     .option('key', { group: NETWORK_GROUP, type: 'string', describe: 'PEM client key (with --cert)' })
@@ -61,6 +62,7 @@ export interface NetworkFlagValues {
   egressIpUrl?: string;
   hosts: string[];
   insecure?: boolean;
+  http1?: boolean;
   ca: string[];
   cert?: string;
   key?: string;
@@ -148,6 +150,7 @@ export async function engineFlags(f: NetworkFlagValues, secrets: string[], secre
     }
   }
   if (f.insecure !== undefined) out.insecureSkipTLSVerify = f.insecure;
+  if (f.http1 !== undefined) out.http1 = f.http1;
   if (f.ca.length) out.ca = await Promise.all(f.ca.map((p) => read('ca', p)));
   if (f.cert && f.key) out.tlsAuth = [{ cert: await read('cert', f.cert), key: await read('key', f.key) }];
   if (f.proxy) out.proxy = f.proxy;

@@ -193,6 +193,9 @@ export function tlsFailure(err: unknown, ctx: FailureContext): NetFailure {
   if (/unsupported protocol|protocol version|no protocols available|version too low|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION/i.test(msg + code)) {
     return T(1300, 'tls: protocol version not supported', `no common TLS version (${msg})`, 'the server and tlsVersion have no TLS version in common');
   }
+  if (/NO_APPLICATION_PROTOCOL|no application protocol/i.test(msg + code)) {
+    return T(1300, 'tls: no application protocol', 'the server accepts none of the offered application protocols (ALPN)', 'an HTTP/2-only server with HTTP/1.1 forced (--http1, GODEBUG=http2client=0): allow HTTP/2');
+  }
   if (/certificate required|bad certificate|alert_certificate|alert 116|alert 42/i.test(msg + code)) {
     return T(1300, `tls: ${msg}`, `the server rejected the client certificate (${msg})`, 'the server wants a client certificate: configure tlsAuth / --cert and --key');
   }

@@ -40,6 +40,36 @@ export interface HopTrace {
   connectEnd?: number;
   tlsStart?: number;
   tlsEnd?: number;
+  /** The target's certificate, after a handshake that succeeded (Node frees it when verification fails). */
+  peerCert?: PeerCert;
+}
+
+/** What a person needs to know about a server certificate. */
+export interface PeerCert {
+  subject: string;
+  issuer: string;
+  /** Epoch ms. */
+  validFrom: number;
+  validTo: number;
+}
+
+function dn(o: Record<string, string | string[] | undefined> | undefined): string {
+  if (!o) return '';
+  return Object.entries(o)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
+
+/** The peer certificate of a TLS socket, if it presented one. */
+export function peerCertOf(t: tls.TLSSocket): PeerCert | undefined {
+  try {
+    const c = t.getPeerCertificate();
+    if (!c || !c.valid_to) return undefined;
+    return { subject: dn(c.subject as never), issuer: dn(c.issuer as never), validFrom: Date.parse(c.valid_from), validTo: Date.parse(c.valid_to) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the engine learns about a connection, kept with the pooled client. */
@@ -48,6 +78,8 @@ export interface ConnInfo {
   local: Endpoint;
   tlsVersion: string;
   tlsCipher: string;
+  /** The protocol TLS negotiated by ALPN (`h2`, `http/1.1`), `''` without TLS or ALPN. */
+  alpn: string;
   viaProxy: boolean;
 }
 
@@ -59,12 +91,24 @@ export interface DialEnv {
   track: (s: net.Socket) => void;
 }
 
+/**
+ * What to dial. `https:` and `tls:` end with a TLS handshake, `http:` and `tcp:` with a plain
+ * TCP connection. Only an `https:` target goes through a proxy's CONNECT tunnel; an `http:`
+ * target with a proxy gets a socket to the proxy (absolute-form requests).
+ */
 export interface DialTarget {
-  protocol: 'http:' | 'https:';
+  protocol: 'http:' | 'https:' | 'tcp:' | 'tls:';
   /** URL host name (brackets stripped for IPv6). Used for SNI, Host and policy. */
   hostname: string;
   port: number;
   proxy: ProxyTarget | null;
+  /** ALPN protocols offered in the TLS handshake, preferred first; default `['http/1.1']`. */
+  alpn?: readonly string[];
+}
+
+/** True when the target's connection ends with a TLS handshake. */
+export function usesTls(protocol: DialTarget['protocol']): boolean {
+  return protocol === 'https:' || protocol === 'tls:';
 }
 
 const now = () => performance.now();
@@ -246,10 +290,10 @@ export function tlsAuthFor(list: readonly TlsAuth[], host: string): TlsAuth | un
 }
 
 /** Node TLS options for a server name, from the engine options. */
-export function tlsOptionsFor(opts: EngineOptions, host: string): tls.ConnectionOptions {
+export function tlsOptionsFor(opts: EngineOptions, host: string, alpn: readonly string[] = ['http/1.1']): tls.ConnectionOptions {
   const o: tls.ConnectionOptions = {
     rejectUnauthorized: !opts.insecureSkipTLSVerify,
-    ALPNProtocols: ['http/1.1'],
+    ...(alpn.length > 0 ? { ALPNProtocols: [...alpn] } : {}),
     ...tlsVersionRange(opts.tlsVersion),
   };
   // Extra CAs are added to Node's bundled roots, not instead of them.
@@ -277,6 +321,7 @@ function tlsHandshake(
   trace: HopTrace,
   signal: AbortSignal,
   forProxy: boolean,
+  alpn?: readonly string[],
 ): Promise<tls.TLSSocket> {
   trace.phase = 'tls';
   trace.tlsStart = now();
@@ -284,7 +329,7 @@ function tlsHandshake(
   return new Promise<tls.TLSSocket>((resolvePromise, reject) => {
     const isIpName = net.isIP(servername) !== 0;
     const t = tls.connect({
-      ...tlsOptionsFor(env.opts, servername),
+      ...tlsOptionsFor(env.opts, servername, alpn),
       socket,
       // SNI carries names only; `host` is what the certificate is checked against.
       servername: isIpName ? undefined : servername,
@@ -299,6 +344,8 @@ function tlsHandshake(
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       trace.tlsEnd = now();
+      // Only after a good handshake: on a failed one Node has freed the TLS state already.
+      if (!err && !forProxy) trace.peerCert = peerCertOf(t);
       if (err) {
         t.destroy();
         socket.destroy();
@@ -409,9 +456,12 @@ async function connectAny(
 }
 
 /**
- * Opens a connection for `t`, ready for HTTP/1.1 (TLS done for https). With a proxy, an
- * https target gets a CONNECT tunnel; an http target gets a socket to the proxy (the
- * engine then sends absolute-form requests).
+ * Opens a connection for `t`: policy, DNS, source address, TCP, proxy tunnel, TLS (for
+ * https:/tls:, offering `t.alpn`). With a proxy, an https target gets a CONNECT tunnel; an
+ * http target gets a socket to the proxy (the engine then sends absolute-form requests).
+ * The protocol-neutral entry point: HTTP, and any other protocol over TCP/TLS, dial here so
+ * egress policy, source address, timings and failure causes are the same for all of them.
+ * Every failure is a NetFailure; `trace` keeps the facts learnt so far either way.
  */
 export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal: AbortSignal): Promise<{ socket: net.Socket; info: ConnInfo }> {
   const host = stripBrackets(t.hostname);
@@ -435,7 +485,7 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
     socket = await connectAny(env, ips, port ?? p.port, trace, signal, true);
     remote = trace.proxy!;
     if (p.protocol === 'https:') socket = await tlsHandshake(env, socket, stripBrackets(p.hostname), trace, signal, true);
-    if (t.protocol === 'https:') {
+    if (usesTls(t.protocol)) {
       await proxyConnect(socket, p, host, t.port, trace, signal, env.opts.connectTimeoutMs);
     }
   } else {
@@ -456,15 +506,17 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
 
   let tlsVersion = '';
   let tlsCipher = '';
-  if (t.protocol === 'https:') {
-    const ts = await tlsHandshake(env, socket, host, trace, signal, false);
+  let alpn = '';
+  if (usesTls(t.protocol)) {
+    const ts = await tlsHandshake(env, socket, host, trace, signal, false, t.alpn);
     tlsVersion = tlsVersionName(ts.getProtocol());
     tlsCipher = ts.getCipher()?.standardName ?? '';
+    alpn = typeof ts.alpnProtocol === 'string' ? ts.alpnProtocol : '';
     socket = ts;
   }
   trace.phase = 'send';
   return {
     socket,
-    info: { remote, local: trace.source ?? { ip: '', port: 0 }, tlsVersion, tlsCipher, viaProxy: !!t.proxy },
+    info: { remote, local: trace.source ?? { ip: '', port: 0 }, tlsVersion, tlsCipher, alpn, viaProxy: !!t.proxy },
   };
 }

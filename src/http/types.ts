@@ -3,6 +3,8 @@
 // built-in connectivity check and the library API alike.
 import type { BodyBytesLease } from './body-budget.js';
 
+import type { Exchange } from './exchange.js';
+
 /** Stable CamelCase failure reasons. They appear in status documents: part of the API. */
 export type NetworkReason =
   | 'DNSLookupFailed'
@@ -129,11 +131,18 @@ export interface EngineOptions {
   secretParams?: string[];
   /** Literal secret values (e.g. `--secret-env` values) to mask wherever they appear. */
   secretValues?: string[];
+  /** Offer only HTTP/1.1 over TLS (no HTTP/2 by ALPN). Unset: HTTP/2 unless GODEBUG has http2client=0, as in k6. */
+  http1?: boolean;
 }
 
 /** The engine: one per attempt (fresh connections, so every attempt dials anew). */
 export interface HttpEngine {
-  /** `budget`: the attempt's response-bytes lease for this request (src/http/body-budget.ts). */
+  /**
+   * The neutral result: what happened on the wire (src/http/exchange.ts). `budget`: the
+   * attempt's response-bytes lease for this request (src/http/body-budget.ts).
+   */
+  exchange(req: HttpRequest, signal?: AbortSignal, budget?: BodyBytesLease): Promise<Exchange>;
+  /** The same request in k6's response shape (shaped at the bridge, src/sandbox/ops/http-response.ts). */
   request(req: HttpRequest, signal?: AbortSignal, budget?: BodyBytesLease): Promise<HttpResponse>;
   /** Cookie jars (k6 `CookieJar`); `"vu"` always exists. */
   newJar(): string;

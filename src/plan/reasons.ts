@@ -18,6 +18,7 @@ export const ATTEMPT_REASONS = [
   'MemoryLimitExceeded',
   'StackOverflow',
   'UnexpectedStatus',
+  'CertificateExpiresSoon',
   'Cancelled',
 ] as const satisfies readonly AttemptReason[];
 

@@ -1,6 +1,7 @@
 // `k6-preflight check <url>`: #644's built-in connectivity check, no script needed.
 import type { Argv } from 'yargs';
-import { checkableUrl, urlCheckRunner } from '../../attempt/url-check.js';
+import { parseValidity } from '../../attempt/conn-check.js';
+import { checkableUrl, checkerFor, urlCheckRunner } from '../../attempt/url-check.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_EXPECT, parseExpect } from '../../plan/expect.js';
 import { guard, makeReporter, prepareCommon, type OutputFlagValues } from '../common.js';
@@ -13,6 +14,7 @@ type CheckArgs = ScriptFlagValues & NetworkFlagValues & OutputFlagValues & Sched
   expect?: string;
   header: string[];
   body?: string;
+  minCertValidity?: string;
 };
 
 export function registerCheck(y: Argv) {
@@ -21,12 +23,15 @@ export function registerCheck(y: Argv) {
     'Poll a URL until it answers with an expected status (no script)',
     (c) =>
       scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
-        .positional('url', { type: 'string', demandOption: true, describe: 'http:// or https:// URL' })
+        .positional('url', { type: 'string', demandOption: true, describe: 'http://, https://, tcp://host:port or tls://host:port URL' })
         .option('method', { group: 'Check:', type: 'string', default: 'GET', describe: 'HTTP method' })
+        .option('min-cert-validity', { group: 'Check:', type: 'string', describe: 'tls://: fail when the certificate expires sooner, e.g. 7d or 36h' })
         .option('expect', { group: 'Check:', type: 'string', describe: 'Expected status codes and ranges, e.g. 200,204 or 200-299 [default: 200-399]' })
         .option('header', { group: 'Check:', alias: 'H', type: 'string', array: true, default: [] as string[], describe: "Request header 'Name: value' (repeatable)" })
         .option('body', { group: 'Check:', type: 'string', describe: 'Request body' })
-        .example('$0 check https://api.example.com/health --expect 200,204 --max-duration 10m', 'wait for an allowlist to open'),
+        .example('$0 check https://api.example.com/health --expect 200,204 --max-duration 10m', 'wait for an allowlist to open')
+        .example('$0 check tcp://db.internal:5432', 'wait until a port accepts connections')
+        .example('$0 check tls://api.example.com:443 --min-cert-validity 7d', 'handshake, and the certificate must last a week'),
     async (argv) => {
       process.exitCode = await guard(() => checkCommand(argv as unknown as CheckArgs));
     },
@@ -46,6 +51,14 @@ export function parseHeaders(list: readonly string[]): Record<string, string> {
 export async function checkCommand(a: CheckArgs): Promise<number> {
   const plan = planFromFlags(a);
   const url = checkableUrl(a.url);
+  const checker = checkerFor(url);
+  const scheme = new URL(url).protocol;
+  if (!checker.http) {
+    const httpOnly = [a.expect !== undefined && '--expect', a.header.length > 0 && '--header', a.body !== undefined && '--body', a.method !== 'GET' && '--method'].filter(Boolean);
+    if (httpOnly.length) throw new UsageError(`${httpOnly.join(', ')}: only for http:// and https:// checks, not ${scheme}//`);
+  }
+  if (a.minCertValidity !== undefined && !checker.certificate) throw new UsageError(`--min-cert-validity: only for tls:// checks, not ${scheme}//`);
+  const minCertValidityMs = a.minCertValidity !== undefined ? parseValidity('min-cert-validity', a.minCertValidity) : undefined;
   let expect;
   try {
     expect = a.expect !== undefined ? parseExpect(a.expect) : [...DEFAULT_EXPECT];
@@ -54,9 +67,10 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
   }
   const { redactor, engine, runner: runnerInfo } = await prepareCommon(a);
   const runner = urlCheckRunner(
-    { url, method: a.method, expect, headers: parseHeaders(a.header), ...(a.body !== undefined ? { body: a.body } : {}) },
+    { url, method: a.method, expect, headers: parseHeaders(a.header), ...(a.body !== undefined ? { body: a.body } : {}), ...(minCertValidityMs !== undefined ? { minCertValidityMs } : {}) },
     engine,
     redactor,
   );
-  return validate({ plan, runner, target: `${a.method} ${redactor.url(url)}`, reporter: makeReporter(a, true, redactor), redactor, flags: a, runnerInfo });
+  const target = checker.http ? `${a.method} ${redactor.url(url)}` : redactor.url(url);
+  return validate({ plan, runner, target, reporter: makeReporter(a, true, redactor), redactor, flags: a, runnerInfo });
 }
