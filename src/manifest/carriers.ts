@@ -79,14 +79,14 @@ export function readConfigFile(files: ReadonlyMap<string, Uint8Array>, origin: s
   if (bytes.byteLength > MAX_BLOCK_TEXT) throw new ManifestError(`${bytes.byteLength} bytes is over the ${MAX_BLOCK_TEXT / 1024} KiB limit`, { file: where });
   const raw = parseBlockText(Buffer.from(bytes).toString('utf8'), (problem) => new ManifestError(problem, { file: where }));
   if (raw === null || raw === undefined) return undefined; // an empty file says nothing
-  return readValidationBlock(raw, '', (path, problem) => new ManifestError(problem, { file: where, path }));
+  return readValidationBlock(raw, '', (path, problem) => new ManifestError(problem, { file: where, path }), { sourceOptional: true });
 }
 
 /** YAML (JSON is YAML) text of one validation block. */
 function parseBlockText(text: string, fail: (problem: string) => Error): unknown {
   if (text.length > MAX_BLOCK_TEXT) throw fail(`${text.length} characters is over the ${MAX_BLOCK_TEXT / 1024} KiB limit`);
   try {
-    return parseYaml(text, { strict: true, uniqueKeys: true, maxAliasCount: 100, prettyErrors: false });
+    return parseYaml(text, { strict: true, uniqueKeys: true, maxAliasCount: 100, prettyErrors: true });
   } catch (e) {
     if (e instanceof YAMLParseError) {
       const lp = e.linePos?.[0];

@@ -38,7 +38,7 @@ export type ValidationSource =
 export interface ValidationBlock {
   /** false: validation is skipped (absent block or `enabled: false`). */
   enabled: boolean;
-  /** Set when enabled. */
+  /** Set when enabled (a preflight.yaml may leave it out: its script is the source). */
   source?: ValidationSource;
   /** Raw manifest values, for merging with flags: `planFromInput({...planInput, ...flags})`. */
   planInput: PlanInput;
@@ -119,6 +119,8 @@ export function readValidationBlock(
   raw: unknown,
   base: string,
   fail: (path: string, problem: string) => Error,
+  /** A preflight.yaml sits beside its script, so it may name no source. */
+  opts: { sourceOptional?: boolean } = {},
 ): ValidationBlock {
   const fieldNames = planFieldPaths(base);
   const skipped = (): ValidationBlock => ({
@@ -161,6 +163,7 @@ export function readValidationBlock(
 
   const hasCheck = ptv.connectivityCheck !== undefined && ptv.connectivityCheck !== null;
   const hasScript = ptv.validationScript !== undefined && ptv.validationScript !== null;
+  if (!hasCheck && !hasScript && opts.sourceOptional) return { enabled: true, planInput, planFieldNames: fieldNames, plan };
   if (hasCheck === hasScript) {
     throw fail(base || '(top level)', hasCheck
       ? 'set only one of connectivityCheck and validationScript, not both'
