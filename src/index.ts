@@ -17,7 +17,8 @@ import { createRedactor, type Redactor } from './http/redact.js';
 import { forOutput } from './report/sanitize.js';
 import type { EngineOptions } from './http/types.js';
 import { loadManifestFile, parseManifestText } from './manifest/documents.js';
-import { findTestRun, readPreTestValidation, type ValidationSource } from './manifest/testrun.js';
+import { findTestRun, type ValidationBlock, type ValidationSource } from './manifest/testrun.js';
+import { layerPlanInput, readTestRunValidation, scriptConfig } from './manifest/carriers.js';
 import { MAX_TIMEOUT_MS, parseDuration, tooLongForTimer } from './plan/duration.js';
 import { DEFAULT_EXPECT, parseExpect, type StatusRange } from './plan/expect.js';
 import { planFromInput, type PlanInput, type SchedulePlan } from './plan/plan.js';
@@ -199,8 +200,8 @@ export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): Prefligh
 /** Runs a script on a schedule until it passes or the deadline: `k6-preflight poll`. */
 export function poll(script: ScriptInput, opts: PollOptions = {}): PreflightRun<PollResult> {
   return new PreflightRun(async (emit) => {
-    const plan = schedule(opts.schedule, opts.timeout);
     const source = scriptSource(script, opts.file);
+    const plan = schedule(opts.schedule, opts.timeout, scriptConfig(source));
     const { redactor, engine } = network(opts);
     const attempts = await prepareScriptAttempts({
       source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs: plan.timeoutMs, engine, redactor,
@@ -262,7 +263,7 @@ export interface LoadedTestRun {
 export function loadTestRun(manifest: string | { text: string; source?: string }, opts: LoadTestRunOptions = {}): LoadedTestRun {
   const docs = typeof manifest === 'string' ? loadManifestFile(manifest) : parseManifestText(manifest.text, manifest.source ?? 'manifest');
   const doc = findTestRun(docs, opts.name);
-  const v = readPreTestValidation(doc);
+  const v = readTestRunValidation(doc);
   const { document: _doc, ...testRun } = v.testRun;
   const who = `TestRun ${testRun.namespace ? `${testRun.namespace}/` : ''}${testRun.name ?? '(unnamed)'}`;
   const source = v.enabled ? v.source : undefined;
@@ -272,11 +273,12 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
     new PreflightRun(async (emit) => {
       if (!source) {
         const status = skippedStatus(who);
-        return { passed: true, skipped: true, status, notices: [`${who}: spec.preTestValidation is absent or disabled; validation skipped`] };
+        return { passed: true, skipped: true, status, notices: [`${who}: ${v.carrier === undefined ? `no validation found (looked for ${v.looked.join(' and ')})` : 'validation is disabled (enabled: false)'}; validation skipped`] };
       }
-      const input: PlanInput = { ...v.planInput, ...ro.schedule };
-      if (ro.timeout !== undefined) input.timeout = typeof ro.timeout === 'number' ? `${ro.timeout}ms` : ro.timeout;
-      const plan = asUsage(() => planFromInput(input, undefined, v.planFieldNames));
+      const over: PlanInput = { ...ro.schedule };
+      if (ro.timeout !== undefined) over.timeout = typeof ro.timeout === 'number' ? `${ro.timeout}ms` : ro.timeout;
+      const { input, names } = layerPlanInput(v, over);
+      const plan = asUsage(() => planFromInput(input, undefined, names));
       const { redactor, engine } = network(ro);
       const gen = testRun.generation;
       if (source.kind === 'connectivityCheck') {
@@ -342,10 +344,12 @@ function network(o: CommonOptions): { redactor: Redactor; engine: Partial<Engine
   return { redactor: createRedactor({ secretValues: secrets }), engine: { ...o.network, secretValues: secrets } };
 }
 
-function schedule(input: PlanInput | undefined, timeout: string | number | undefined): SchedulePlan {
+function schedule(input: PlanInput | undefined, timeout: string | number | undefined, config?: ValidationBlock): SchedulePlan {
   const i: PlanInput = { ...input };
   if (timeout !== undefined) i.timeout = typeof timeout === 'number' ? `${timeout}ms` : timeout;
-  return asUsage(() => planFromInput(i));
+  // A preflight.yaml beside the script gives the schedule; options win field by field.
+  const { input: layered, names } = layerPlanInput(config, i);
+  return asUsage(() => planFromInput(layered, undefined, names));
 }
 
 /** Plan and duration problems are usage errors, as in the CLI (exit 2). */
@@ -392,7 +396,7 @@ function skippedStatus(who: string): StatusDocument {
   const now = new Date().toISOString();
   return {
     phase: 'Succeeded', target: who, attempts: 0, consecutivePasses: 0, consecutiveFailures: 0, lastAttempt: null,
-    reason: 'ValidationSkipped', message: `${who}: validation skipped (spec.preTestValidation absent or disabled)`,
+    reason: 'ValidationSkipped', message: `${who}: validation skipped (no validation block, or enabled: false)`,
     conditions: [], history: [], startedAt: now, finishedAt: now, schedule: null,
   };
 }

@@ -2,10 +2,12 @@
 // until it passes (success threshold) or the deadline.
 import type { Argv } from 'yargs';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
+import { layerPlanInput, scriptConfig } from '../../manifest/carriers.js';
+import { planFromInput } from '../../plan/plan.js';
 import { loadScriptSource } from '../../script/source.js';
-import { guard, makeReporter, prepareCommon, type OutputFlagValues } from '../common.js';
+import { guard, makeReporter, prepareCommon, EXIT_OK, type OutputFlagValues } from '../common.js';
 import { memoryLimitFrom, networkFlags, outputFlags, scriptFlags, type NetworkFlagValues, type ScriptFlagValues } from '../flags.js';
-import { planFromFlags, scheduleFlags, validate, type ScheduleFlagValues } from '../validate.js';
+import { planInputFromFlags, scheduleFlags, validate, type ScheduleFlagValues } from '../validate.js';
 
 type PollArgs = ScriptFlagValues & NetworkFlagValues & OutputFlagValues & ScheduleFlagValues & { source: string };
 
@@ -24,9 +26,20 @@ export function registerPoll(y: Argv) {
 }
 
 export async function pollCommand(a: PollArgs): Promise<number> {
-  const plan = planFromFlags(a);
   const memoryLimitBytes = memoryLimitFrom(a);
   const source = loadScriptSource(a.source, a.file);
+  // A preflight.yaml beside the script gives the schedule; flags win field by field.
+  const config = scriptConfig(source);
+  const { input, names } = layerPlanInput(config, planInputFromFlags(a));
+  const plan = planFromInput(input, undefined, names);
+  if (config && !config.enabled) {
+    const message = `preflight.yaml in ${source.origin} says enabled: false; validation skipped`;
+    const reporter = makeReporter(a, false);
+    reporter.notice(message);
+    reporter.close();
+    if (a.output === 'json') process.stdout.write(JSON.stringify({ type: 'result', skipped: true, message }) + '\n');
+    return EXIT_OK;
+  }
   const { env, redactor, engine, runner } = await prepareCommon(a);
   const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine, redactor });
   try {

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
 import { statusForSingleAttempt } from '../../status/machine.js';
+import { scriptConfig } from '../../manifest/carriers.js';
 import { loadScriptSource } from '../../script/source.js';
 import { announceRunner, guard, makeReporter, withRunner, prepareCommon, signalAbort, EXIT_FAILED, EXIT_OK, type OutputFlagValues } from '../common.js';
 import { durationFlag, memoryLimitFrom, networkFlags, outputFlags, scriptFlags, type NetworkFlagValues, type ScriptFlagValues } from '../flags.js';
@@ -27,6 +28,7 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const timeoutMs = durationFlag('timeout', a.timeout ?? '30s');
   const memoryLimitBytes = memoryLimitFrom(a);
   const source = loadScriptSource(a.source, a.file);
+  scriptConfig(source); // a preflight.yaml beside the script: its key picked the entry; a check there is refused
   const { env, redactor, engine, runner } = await prepareCommon(a);
   const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs, engine, redactor });
   const reporter = makeReporter(a, false, redactor);

@@ -1,11 +1,14 @@
-// `k6-preflight testrun <file>`: a TestRun's spec.preTestValidation (k6-operator #644),
-// run as the operator would: the connectivity check or the ConfigMap script, on its polling plan.
+// `k6-preflight testrun <file>`: a TestRun's validation block, from its annotation
+// k6-preflight.io/validation (accepted by today's API server) or spec.preTestValidation
+// (the k6-operator #644 proposal), run as the operator would: the connectivity check or
+// the ConfigMap script, on its polling plan. Flags override the block's schedule.
 import type { Argv } from 'yargs';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
 import { urlCheckRunner } from '../../attempt/url-check.js';
 import type { AttemptRunner } from '../../attempt/types.js';
 import { loadManifestFile } from '../../manifest/documents.js';
-import { findTestRun, readPreTestValidation } from '../../manifest/testrun.js';
+import { layerPlanInput, readTestRunValidation } from '../../manifest/carriers.js';
+import { findTestRun } from '../../manifest/testrun.js';
 import { planFromInput } from '../../plan/plan.js';
 import { configMapScriptSource } from '../../script/configmap-source.js';
 import { guard, makeReporter, prepareCommon, EXIT_OK, type OutputFlagValues } from '../common.js';
@@ -24,7 +27,7 @@ type TestRunArgs = ScriptFlagValues & NetworkFlagValues & OutputFlagValues & Sch
 export function registerTestRun(y: Argv) {
   return y.command(
     'testrun <manifest>',
-    "Run a TestRun's spec.preTestValidation (connectivity check or ConfigMap script) on its polling plan",
+    "Run a TestRun's validation (annotation k6-preflight.io/validation, or spec.preTestValidation as #644 proposes) on its polling plan",
     (c) =>
       scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
         .positional('manifest', { type: 'string', demandOption: true, describe: 'TestRun manifest (YAML or JSON); may also hold the ConfigMaps' })
@@ -43,14 +46,18 @@ export function registerTestRun(y: Argv) {
 export async function testRunCommand(a: TestRunArgs): Promise<number> {
   const docs = loadManifestFile(a.manifest);
   const testRun = findTestRun(docs, a.name);
-  const v = readPreTestValidation(testRun);
+  const v = readTestRunValidation(testRun);
   const who = `TestRun ${testRun.namespace ? `${testRun.namespace}/` : ''}${testRun.name ?? '(unnamed)'}`;
   if (!v.enabled || !v.source) {
-    makeReporter(a, true).notice(`${who}: spec.preTestValidation is ${v.enabled ? 'empty' : 'absent or disabled'}; validation skipped`);
-    if (a.output === 'json') process.stdout.write(JSON.stringify({ type: 'result', skipped: true, message: `${who}: validation skipped` }) + '\n');
+    const why = v.carrier === undefined
+      ? `no validation found (looked for ${v.looked.join(' and ')})`
+      : `validation is disabled (enabled: false in ${v.carrier === 'annotation' ? 'the annotation' : 'spec.preTestValidation'})`;
+    makeReporter(a, true).notice(`${who}: ${why}; validation skipped`);
+    if (a.output === 'json') process.stdout.write(JSON.stringify({ type: 'result', skipped: true, message: `${who}: ${why}; validation skipped` }) + '\n');
     return EXIT_OK;
   }
-  const plan = planFromInput({ ...v.planInput, ...planInputFromFlags(a) }, undefined, v.planFieldNames);
+  const { input, names } = layerPlanInput(v, planInputFromFlags(a));
+  const plan = planFromInput(input, undefined, names);
   const { env, redactor, engine, runner } = await prepareCommon(a);
   const reporter = makeReporter(a, true, redactor);
   const generation = v.testRun.generation;
