@@ -15,6 +15,8 @@ import { engineOptionsFor } from './engine-options.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
 import { decideVerdict } from './verdict.js';
+import { DEFAULT_STATUS_RULE, decodeStatusRule, formatStatusRule, requestFailed, type StatusRule } from './failed-requests.js';
+import { parseThresholds, type ThresholdSet } from './thresholds.js';
 
 export interface ScriptAttemptOptions {
   source: ScriptSource;
@@ -72,17 +74,26 @@ async function runOne(
   const started = Date.now();
   const requests: RequestRecord[] = [];
   let requestCount = 0;
+  const failed: { count: number; first?: RequestRecord } = { count: 0 };
+  let thresholds: ThresholdSet | undefined;
   let engine: HttpEngine | undefined;
   const inflight = new AbortController();
   const abortInflight = () => inflight.abort();
   ctx.signal.addEventListener('abort', abortInflight, { once: true });
 
-  const send = async (req: HttpRequest): Promise<HttpResponse> => {
+  const send = async ({ req, rule }: GuestRequest): Promise<HttpResponse> => {
     if (!engine) throw new GuestError('the HTTP engine is not ready (options were not reported)');
     // Each request's timeout is cut to the time left before the attempt deadline.
     const left = Math.max(1, ctx.deadline - Date.now());
     const res = await engine.request({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal);
     const rec = requestRecord(req, res, opts.redactor);
+    // k6's http_req_failed, judged here on the host from the rule the script declared.
+    if (requestFailed(res.status, !!res.failure || res.status === 0, rule)) {
+      rec.failed = true;
+      if (!res.failure && res.status !== 0) rec.expected = formatStatusRule(rule);
+      failed.count++;
+      failed.first ??= rec;
+    }
     // The status keeps the latest requests (the verdict names the last ones); every request
     // is still streamed as an event.
     if (requests.length >= MAX_REQUEST_RECORDS) requests.shift();
@@ -98,6 +109,10 @@ async function runOne(
         const eo = engineOptionsFor(payload?.options ?? {}, opts.engine);
         eo.notices.forEach((n) => notices.add(n));
         engine = createHttpEngine(eo.options);
+        thresholds = parseThresholds(payload?.options?.thresholds);
+        if (thresholds.ignored.length) {
+          notices.add(`thresholds on ${thresholds.ignored.join(', ')} are not evaluated: one attempt judges only http_req_failed and checks`);
+        }
         return;
       }
       case 'http.request': {
@@ -146,12 +161,16 @@ async function runOne(
       ctx.signal,
     );
     outcome.notices.forEach((n) => notices.add(n));
+    // Nothing to run is the script's mistake, not a failed (or passed) attempt.
+    if (outcome.nothingToRun) throw new UsageError(`${opts.source.origin}: ${outcome.nothingToRun}`);
     if (outcome.thrown) outcome.thrown.stack = mapStack(outcome.thrown.stack, script.modules);
     const location = outcome.thrown ? userLocation(outcome.thrown.stack, script.modules) : undefined;
     const verdict = decideVerdict({
       outcome,
       requests,
       requestCount,
+      failedRequests: failed,
+      ...(thresholds ? { thresholds } : {}),
       ...(location ? { location } : {}),
       timeoutMs: opts.timeoutMs,
       memoryLimitBytes: opts.memoryLimitBytes,
@@ -181,15 +200,21 @@ let asyncIds = 0;
 /** Requests kept in an attempt's record. */
 export const MAX_REQUEST_RECORDS = 100;
 
+/** A guest request and the statuses its script expects (`expect`, see failed-requests.ts). */
+interface GuestRequest {
+  req: HttpRequest;
+  rule: StatusRule | null;
+}
+
 /** The guest sends bodies as `{buf: i}` into the buffer list (or a string). */
-function decodeRequest(raw: any, buffers: Uint8Array[]): HttpRequest {
+function decodeRequest(raw: any, buffers: Uint8Array[]): GuestRequest {
   if (!raw || typeof raw !== 'object' || typeof raw.url !== 'string' || typeof raw.method !== 'string') {
     throw new GuestError('invalid request', 'TypeError');
   }
   let body: Uint8Array | null = null;
   if (typeof raw.body === 'string') body = Buffer.from(raw.body, 'utf8');
   else if (raw.body && typeof raw.body.buf === 'number') body = buffers[raw.body.buf] ?? null;
-  return {
+  const req: HttpRequest = {
     method: raw.method,
     url: raw.url,
     headers: raw.headers && typeof raw.headers === 'object' ? raw.headers : {},
@@ -200,6 +225,7 @@ function decodeRequest(raw: any, buffers: Uint8Array[]): HttpRequest {
     ...(raw.cookies ? { cookies: raw.cookies } : {}),
     ...(raw.jar !== undefined ? { jar: raw.jar } : {}),
   };
+  return { req, rule: 'expect' in raw ? decodeStatusRule(raw.expect) : DEFAULT_STATUS_RULE };
 }
 
 /** Binary bodies travel as buffers, referenced from the JSON as `{buf: i}`. */
