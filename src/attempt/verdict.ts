@@ -132,20 +132,23 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const checkTail = checksFail
     ? checkRules.length ? crossedText('checks', checkCrossed, checkRate) : failedChecks(o.checks)
     : '';
-  if (requestsFail) {
-    const first = failed.first;
+  // A request that failed in the network is the cause; a failed check outranks a status
+  // failure (the check is the author's own words about that response).
+  const first = failed.first;
+  if (requestsFail && (first?.reason || !checksFail)) {
     const rule = reqRules.length ? `${crossedText('http_req_failed', reqCrossed, reqRate)}: ` : '';
     const what = first ? `${describeFailedRequest(first)} (${rule}${failedOf}${checkTail ? `; ${checkTail}` : ''})` : `${rule}${failedOf}`;
-    const l7 = first && !first.reason && (first.status === 403 || first.status === 401) ? L7_HINT : '';
+    const l7 = first && !first.reason && (first.status === 403 || first.status === 401) ? `; ${L7_HINT.slice(2, -1)}` : '';
     return {
       outcome: 'failed',
-      reason: first?.reason ?? (first ? 'UnexpectedStatus' : checksFail ? 'CheckFailed' : 'ScriptFailed'),
+      reason: first?.reason ?? (first ? 'UnexpectedStatus' : 'ScriptFailed'),
       message: `${what}${l7}`,
     };
   }
   const last = lastRequest ? `; last request ${describeRequest(lastRequest)}` : '';
+  const reqs = requestsFail ? `; ${failedOf}` : '';
   const l7 = lastRequest && (lastRequest.status === 403 || lastRequest.status === 401) ? L7_HINT : '';
-  return { outcome: 'failed', reason: 'CheckFailed', message: `${checkTail}${last}${l7}` };
+  return { outcome: 'failed', reason: 'CheckFailed', message: `${checkTail}${last}${reqs}${l7}` };
 }
 
 function scriptFailureMessage(o: WorkerOutcome, where: string): string | undefined {
