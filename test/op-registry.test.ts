@@ -59,7 +59,7 @@ describe('op registry', () => {
     assert.throws(() => OPS['http.request'].decode({ req: { url: 1, method: 'GET' } }, []), typeError);
     assert.throws(() => OPS['jar.set'].decode('nope', []), typeError);
     // Fields of the wrong type are dropped, never passed on as they came.
-    const req = OPS['http.request'].decode({ req: { url: 'http://a/', method: 'GET', headers: { A: 'x', B: { toString: 1 } }, timeoutMs: 'soon' } }, []);
+    const { req } = OPS['http.request'].decode({ req: { url: 'http://a/', method: 'GET', headers: { A: 'x', B: { toString: 1 } }, timeoutMs: 'soon' } }, []);
     assert.deepEqual({ ...req.headers }, { A: 'x' });
     assert.equal(req.timeoutMs, 60_000);
   });

@@ -115,8 +115,14 @@ export function expectedStatuses(...args) {
   return new ExpectedStatuses(exact, ranges);
 }
 
-// Metrics-only in k6 (expected_response tag, http_req_failed); kept for fidelity of the API.
+// k6's http_req_failed rule: a request fails on a network error or a status the callback does
+// not expect. Each request carries its rule to the host, which judges it (see
+// src/attempt/failed-requests.ts); null turns status judging off.
 let responseCallback = expectedStatuses({ min: 200, max: 399 });
+
+function statusRule(cb) {
+  return cb === null ? null : { exact: cb.exact.slice(), ranges: cb.ranges.map((r) => ({ min: r.min, max: r.max })) };
+}
 
 export function setResponseCallback(cb) {
   if (cb === null || cb === undefined) responseCallback = null;
@@ -241,6 +247,7 @@ function buildRequest(method, u, body, params) {
     maxRedirects: Number.isInteger(opts.maxRedirects) && opts.maxRedirects >= 0 ? opts.maxRedirects : DEFAULT_REDIRECTS,
     responseType: opts.discardResponseBodies ? 'none' : 'text',
     jar: 'vu',
+    expect: statusRule(responseCallback),
   };
   const { bytes, contentType } = encodeBody(body);
   if (contentType) req.headers['Content-Type'] = contentType;
@@ -302,7 +309,9 @@ function buildRequest(method, u, body, params) {
         throwMode = Boolean(v);
         break;
       case 'responseCallback':
-        if (v !== null && v !== undefined && !(v instanceof ExpectedStatuses)) throw new RequestParseError('unsupported responseCallback');
+        if (v === undefined) break;
+        if (v !== null && !(v instanceof ExpectedStatuses)) throw new RequestParseError('unsupported responseCallback');
+        req.expect = statusRule(v);
         break;
       case 'auth':
         if (v === null || v === undefined || v === '' || v === 'basic') break;

@@ -8,6 +8,7 @@ import type { HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
 import { UsageError } from '../errors.js';
 import { guestSources } from '../sandbox/guest-sources.js';
 import { k6Response } from '../sandbox/ops/http-response.js';
+import type { GuestRequest } from '../sandbox/ops/http.js';
 import { GuestError } from '../sandbox/ops/types.js';
 import { Sandbox, type OpHandlers } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
@@ -18,6 +19,8 @@ import { hostKey, queueLimitsFrom, RequestQueue } from './request-queue.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
 import { decideVerdict } from './verdict.js';
+import { DEFAULT_STATUS_RULE, decodeStatusRule, formatStatusRule, requestFailed, type StatusRule } from './failed-requests.js';
+import { parseThresholds, type ThresholdSet } from './thresholds.js';
 
 export interface ScriptAttemptOptions {
   source: ScriptSource;
@@ -77,6 +80,8 @@ async function runOne(
   const started = Date.now();
   const requests: RequestRecord[] = [];
   let requestCount = 0;
+  const failed: { count: number; first?: RequestRecord } = { count: 0 };
+  let thresholds: ThresholdSet | undefined;
   let engine: HttpEngine | undefined;
   const inflight = new AbortController();
   const abortInflight = () => inflight.abort();
@@ -88,7 +93,7 @@ async function runOne(
   const leases = new WeakMap<HttpResponse, { release(): void }>();
   const deadlineTimer = setTimeout(() => queue?.close(new GuestError('the attempt reached its deadline before this request could be sent', 'InternalError')), Math.max(0, ctx.deadline - Date.now()));
 
-  const sendNow = async (req: HttpRequest): Promise<HttpResponse> => {
+  const sendNow = async ({ req, rule }: GuestRequest): Promise<HttpResponse> => {
     if (!engine) throw new GuestError('the HTTP engine is not ready (options were not reported)');
     // Each request's timeout is cut to the time left before the attempt deadline.
     const left = Math.max(1, ctx.deadline - Date.now());
@@ -103,6 +108,13 @@ async function runOne(
     if (res.failure) lease.release();
     else leases.set(res, lease);
     const rec = requestRecord(req, res, opts.redactor);
+    // k6's http_req_failed, judged here on the host from the rule the script declared.
+    if (requestFailed(res.status, !!res.failure || res.status === 0, rule)) {
+      rec.failed = true;
+      if (!res.failure && res.status !== 0) rec.expected = formatStatusRule(rule);
+      failed.count++;
+      failed.first ??= rec;
+    }
     // The status keeps the latest requests (the verdict names the last ones); every request
     // is still streamed as an event.
     if (requests.length >= MAX_REQUEST_RECORDS) requests.shift();
@@ -119,10 +131,14 @@ async function runOne(
       queue = new RequestQueue(queueLimitsFrom(options, queueNotices));
       [...eo.notices, ...queueNotices].forEach((n) => notices.add(n));
       engine = createHttpEngine(eo.options);
+      thresholds = parseThresholds(options.thresholds);
+      if (thresholds.ignored.length) {
+        notices.add(`thresholds on ${thresholds.ignored.join(', ')} are not evaluated: one attempt judges only http_req_failed and checks`);
+      }
     },
-    send: (req) => {
+    send: (g) => {
       if (!queue) throw new GuestError('the HTTP engine is not ready (options were not reported)');
-      return queue.run(hostKey(req.url), () => sendNow(req));
+      return queue.run(hostKey(g.req.url), () => sendNow(g));
     },
     engine: () => {
       if (!engine) throw new GuestError('cookie jars are not available yet');
@@ -159,12 +175,16 @@ async function runOne(
       ctx.signal,
     );
     outcome.notices.forEach((n) => notices.add(n));
+    // Nothing to run is the script's mistake, not a failed (or passed) attempt.
+    if (outcome.nothingToRun) throw new UsageError(`${opts.source.origin}: ${outcome.nothingToRun}`);
     if (outcome.thrown) outcome.thrown.stack = mapStack(outcome.thrown.stack, script.modules);
     const location = outcome.thrown ? userLocation(outcome.thrown.stack, script.modules) : undefined;
     const verdict = decideVerdict({
       outcome,
       requests,
       requestCount,
+      failedRequests: failed,
+      ...(thresholds ? { thresholds } : {}),
       ...(location ? { location } : {}),
       timeoutMs: opts.timeoutMs,
       memoryLimitBytes: opts.memoryLimitBytes,

@@ -41,6 +41,10 @@ export interface RequestRecord {
   message?: string;
   /** Seconds from a Retry-After header on a 429/503 response. */
   retryAfterSeconds?: number;
+  /** Set when the request failed by k6's http_req_failed rule (network error or unexpected status). */
+  failed?: true;
+  /** The statuses the script expected, when the status was not one of them (`200-399`). */
+  expected?: string;
 }
 
 export interface ConsoleRecord {
@@ -73,8 +77,9 @@ export type AttemptEvent =
 
 /** Runs one attempt. The driver passes the attempt number, the absolute deadline
  *  for this attempt (epoch ms, already cut to the validation deadline) and a signal
- *  that cancels it (deadline of the whole validation, SIGINT/SIGTERM). Must never throw:
- *  failures come back as an `AttemptResult` with outcome `failed`. */
+ *  that cancels it (deadline of the whole validation, SIGINT/SIGTERM). Must not throw:
+ *  failures come back as an `AttemptResult` with outcome `failed`. The one exception is a
+ *  `UsageError` (the script has nothing to run), which ends validation as a usage error. */
 export type AttemptRunner = (ctx: {
   attempt: number;
   deadline: number;

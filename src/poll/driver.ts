@@ -8,6 +8,7 @@ import { rfc3339 } from '../status/conditions.js';
 import { attemptStarted, finishStatus, initialStatus, recordAttempt } from '../status/machine.js';
 import type { Condition, StatusDocument, ValidationEvent } from '../status/types.js';
 import { humanDuration } from '../plan/duration.js';
+import { UsageError } from '../errors.js';
 import { realClock, sleepUntil, type Clock } from './clock.js';
 import { attemptDeadline, firstAttempt, nextAttempt, validationDeadline, type Random } from './schedule.js';
 
@@ -105,6 +106,7 @@ export async function runValidation(opts: ValidationOptions): Promise<StatusDocu
     publish(attemptStarted(status, number, start, attemptDl));
     emit({ type: 'attemptStarted', attempt: number, at: rfc3339(start), deadline: rfc3339(attemptDl) });
     const run = await runAttempt({ runner, clock, number, start, attemptDl, signal, grace, emit });
+    if (run.usage) throw run.usage; // the script cannot run at all: no verdict to give
     const result = run.result;
     const end = clock.now();
 
@@ -160,6 +162,8 @@ interface AttemptRun {
   result: AttemptResult;
   /** How the attempt ended: by itself, cut at its deadline, or by the caller's signal. */
   ended: 'settled' | 'deadline' | 'aborted';
+  /** The runner said the script cannot run (a UsageError): rethrown to the caller. */
+  usage?: Error;
 }
 
 async function runAttempt(a: {
@@ -182,11 +186,15 @@ async function runAttempt(a: {
   signal?.addEventListener('abort', onOuter, { once: true });
   const startedIso = rfc3339(start);
 
+  let usage: Error | undefined;
   const settled = Promise.resolve()
     .then(() => a.runner({ attempt: number, deadline: attemptDl, signal: cancel.signal, onEvent: (e) => a.emit(e) }))
     .then(
       (r) => (isResult(r) ? normalise(r, number, startedIso) : thrown(new Error('the attempt runner returned no result'), number, startedIso, clock.now() - start)),
-      (e: unknown) => thrown(e, number, startedIso, clock.now() - start),
+      (e: unknown) => {
+        if (e instanceof UsageError) usage = e;
+        return thrown(e, number, startedIso, clock.now() - start);
+      },
     );
   const first = await Promise.race([
     settled.then((r) => ({ r })),
@@ -195,7 +203,7 @@ async function runAttempt(a: {
   signal?.removeEventListener('abort', onOuter);
   if (first && first.r) {
     timer.abort();
-    return { result: first.r, ended: signal?.aborted ? 'aborted' : 'settled' };
+    return { result: first.r, ended: signal?.aborted ? 'aborted' : 'settled', ...(usage ? { usage } : {}) };
   }
   const ended: AttemptRun['ended'] = signal?.aborted ? 'aborted' : 'deadline';
   if (!cancel.signal.aborted) cancel.abort(ended === 'deadline' ? new Error('attempt deadline reached') : signal?.reason);

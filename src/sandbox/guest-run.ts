@@ -11,9 +11,11 @@ import { checkPhase, isWorkerOp, opSpec, runWorkerOp } from './ops/registry.js';
 import { GuestError, type OpContext, type OpResult, type Phase, type WorkerEnv } from './ops/types.js';
 import type { AttemptCommand, LimitHit, ThrownInfo, WorkerOutcome } from './protocol.js';
 import type { RemoteChannel } from './worker-channel.js';
+import { entryPoints, type EntryPoint } from './entry-points.js';
 
-/** Load options a one-shot validation ignores (noted once). */
-const LOAD_OPTIONS = ['vus', 'duration', 'iterations', 'stages', 'scenarios', 'thresholds', 'rps', 'executor'];
+/** Load options a one-shot validation ignores (noted once). Scenarios are read for their
+ *  exec functions; thresholds on http_req_failed and checks are judged by the host. */
+const LOAD_OPTIONS = ['vus', 'duration', 'iterations', 'stages', 'rps', 'executor'];
 
 export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChannel): Promise<WorkerOutcome> {
   const journal = newJournal();
@@ -24,6 +26,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   let thrown: ThrownInfo | undefined;
   let limit: LimitHit | undefined;
   let stopForAbort = false;
+  let nothingToRun: string | undefined;
 
   const opCtx: OpContext = {
     phase: 'init',
@@ -33,12 +36,14 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     ...(cmd.root ? { root: cmd.root } : {}),
   };
   let scriptOptions: unknown = {};
+  let scenario: EntryPoint | undefined;
   // As in k6, setup() and teardown() run outside any VU: __VU is 0 there.
   const info = () => ({
     ...cmd.info,
     vu: opCtx.phase === 'setup' || opCtx.phase === 'teardown' ? 0 : cmd.info.vu,
     phase: opCtx.phase,
     options: scriptOptions,
+    ...(scenario ? { scenario: { name: scenario.scenario, executor: scenario.executor } } : {}),
   });
   const sleep = (ms: number) => {
     const left = cmd.deadline - Date.now();
@@ -145,8 +150,17 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       h.dispose();
       return undefined;
     };
+    const plan = entryPoints(scriptOptions, (name) => {
+      const h = c.getProp(ns, name);
+      const isFn = c.typeof(h) === 'function';
+      h.dispose();
+      return isFn;
+    });
+    if ('missing' in plan) {
+      nothingToRun = plan.missing;
+      return finish();
+    }
     const setupFn = fn('setup');
-    const defaultFn = fn('default');
     const teardownFn = fn('teardown');
 
     let dataJson: string | undefined;
@@ -158,12 +172,15 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     }
     if (stopForAbort) return finish();
     const withData = () => (dataJson === undefined ? [] : [parseInGuest(c, dataJson)]);
-    if (defaultFn) {
+    // Each scenario's function once, in the order declared, like default: with setup()'s data.
+    for (const entry of plan.run) {
+      if (limit || stopForAbort || channel.cancelled()) break;
+      const f = fn(entry.exec)!;
+      scenario = entry;
       const args = withData();
-      runPhase('default', () => callGuest(c, defaultFn, args))?.dispose();
+      runPhase('default', () => callGuest(c, f, args))?.dispose();
       args.forEach((a) => a.dispose());
-    } else {
-      notices.push('the script exports no default function: only its top level and setup() ran');
+      scenario = undefined;
     }
     if (teardownFn && !channel.cancelled() && limit === undefined) {
       stopForAbort = false; // k6 still runs teardown after test.abort() in the iteration
@@ -208,6 +225,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       ...(thrown ? { thrown } : {}),
       ...(limit && !journal.testAbort ? { limit } : {}),
       ...(channel.cancelled() ? { cancelled: true } : {}),
+      ...(nothingToRun ? { nothingToRun } : {}),
       completed,
       notices,
     });

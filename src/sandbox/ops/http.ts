@@ -1,6 +1,7 @@
 // k6/http's host half, answered on the main thread where the network engine and its
 // cookie jars live. Requests arrive as the guest built them (runtime/k6/http.js) and are
 // checked here field by field; responses go back as data, binary bodies as buffers.
+import { DEFAULT_STATUS_RULE, decodeStatusRule, type StatusRule } from '../../attempt/failed-requests.js';
 import { DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS } from '../../http/defaults.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import { fields, optNum, optObject, optStr, str, stringRecord, text, type Fields } from './decode.js';
@@ -8,8 +9,14 @@ import { GuestError, mainOp, VU_PHASES, type MainEnv, type OpResult } from './ty
 
 const INIT_HTTP = 'Making http requests in the init context is not supported';
 
+/** A guest request and the statuses its script expects (k6's responseCallback, see failed-requests.ts). */
+export interface GuestRequest {
+  req: HttpRequest;
+  rule: StatusRule | null;
+}
+
 /** The guest sends bodies as `{buf: i}` into the buffer list (or a string). */
-export function decodeRequest(raw: unknown, buffers: Uint8Array[]): HttpRequest {
+export function decodeRequest(raw: unknown, buffers: Uint8Array[]): GuestRequest {
   const r = optObject(raw);
   if (!r || typeof r.url !== 'string' || typeof r.method !== 'string') throw new GuestError('invalid request', 'TypeError');
   let body: Uint8Array | null = null;
@@ -32,7 +39,7 @@ export function decodeRequest(raw: unknown, buffers: Uint8Array[]): HttpRequest 
   const cookies = optObject(r.cookies);
   if (cookies) req.cookies = requestCookies(cookies);
   if (r.jar === null || typeof r.jar === 'string') req.jar = r.jar;
-  return req;
+  return { req, rule: 'expect' in r ? decodeStatusRule(r.expect) : DEFAULT_STATUS_RULE };
 }
 
 /** `params.cookies`: name → { value, replace }. Any name is data (a null-prototype record). */

@@ -1,6 +1,7 @@
 // The shape of a host operation that guest code can call through `k6p:host`.
 // Every op is one entry of the registry (./registry.ts): where it runs, in which
 // lifecycle phases, how its guest payload is decoded, and its handler.
+import type { GuestRequest } from './http.js';
 import type { HttpEngine, HttpRequest, HttpResponse } from '../../http/types.js';
 import type { Journal } from './core.js';
 
@@ -56,7 +57,7 @@ export interface MainEnv {
   /** Receives the script's exported options once init has run; builds the HTTP engine. */
   configure(options: Record<string, unknown>): void;
   /** Sends one request through the attempt's queue (k6 `batch`/`batchPerHost`) and byte budget. */
-  send(req: HttpRequest): Promise<HttpResponse>;
+  send(req: GuestRequest): Promise<HttpResponse>;
   /** The attempt's engine, for cookie jars; throws a GuestError before `configure`. */
   engine(): HttpEngine;
   /** Marks bytes of a response as handed over to the worker (frees them from the byte budget). */
