@@ -14,6 +14,7 @@ import {
   dnsFailure,
   egressDenied,
   proxyStatusFailure,
+  scriptHostsDenied,
   tlsFailure,
   tlsTimeout,
   type Endpoint,
@@ -200,10 +201,10 @@ async function admitted(env: DialEnv, host: string, r: Resolved, port: number, t
           d = { allowed: false, code: 1110, error: 'ip is blocked by the egress policy', why };
         }
       }
-      if (!d.allowed) d = { ...d, why: `the script's options.hosts entry ${r.entry} was refused: ${d.why}` };
     }
     trace.phase = 'policy';
     if (d.allowed) allowed.push(ip);
+    else if (r.origin === 'script-hosts') denial ??= scriptHostsDenied(d.code, d.error, r.entry!, d.why, { host, target: { ip, port } }, env.policy.restricted);
     else denial ??= egressDenied(d.code, d.error, d.why, { host, target: { ip, port } });
   }
   if (allowed.length === 0) throw denial ?? egressDenied(1110, 'ip is blocked by the egress policy', `${host} has no address`, { host });
