@@ -8,9 +8,11 @@ import assert from 'node:assert/strict';
 import * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { engineOptionsFor } from '../../src/attempt/engine-options.js';
+import { createHttpEngine } from '../../src/http/engine.js';
 import { runOnce } from '../../src/index.js';
 import { haveOpenssl, makePki, type TestPki } from '../fixtures/http/certs.js';
-import { httpServer, listen, type Running } from '../fixtures/http/helpers.js';
+import { httpServer, listen, req, type Running } from '../fixtures/http/helpers.js';
 import { startProxy, type TestProxy } from '../fixtures/http/proxy.js';
 
 /** A loopback server that counts the connections it accepts and remembers their peers. */
@@ -22,8 +24,24 @@ async function counting(handler: Parameters<typeof httpServer>[0] = (_q, s) => s
 }
 type Counting = Awaited<ReturnType<typeof counting>>;
 
-/** Runs a script whose default() requests `url` and reports what came back. */
+/**
+ * One request under the settings an attempt builds from the script's exported `options` and
+ * the operator's `network`: the same function the sandbox's `options` report goes through
+ * (engineOptionsFor), without starting a sandbox for every case.
+ */
 async function attempt(url: string, options: object, network: object) {
+  const eo = engineOptionsFor(options as Record<string, unknown>, network);
+  const engine = createHttpEngine(eo.options);
+  try {
+    const r = await engine.request(req(url, { timeoutMs: 5_000 }));
+    return { res: { passed: r.status === 200, notices: eo.notices }, request: { ...r, ...r.failure } };
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The same, end to end: a script in the sandbox, through the library. */
+async function scriptAttempt(url: string, options: object, network: object) {
   const code = `import http from 'k6/http';
 export const options = ${JSON.stringify(options)};
 export default function () {
@@ -50,7 +68,7 @@ describe('a script cannot widen the operator\'s policy', () => {
   after(() => target.close());
 
   it('options.hosts cannot point an allowed name at an address the allowlist does not hold', async () => {
-    const { res, request } = await attempt(`http://api.example.test:${target.port}/`, { hosts: { 'api.example.test': '127.0.0.1' } }, { allowHosts: ['api.example.test'] });
+    const { res, request } = await scriptAttempt(`http://api.example.test:${target.port}/`, { hosts: { 'api.example.test': '127.0.0.1' } }, { allowHosts: ['api.example.test'] });
     assert.equal(res.passed, false);
     assert.equal(request.reason, 'EgressDenied');
     assert.match(request.message!, /script's options\.hosts entry api\.example\.test → 127\.0\.0\.1 was refused/);
@@ -132,7 +150,7 @@ describe('a script cannot turn certificate checks off', { skip: haveOpenssl() ? 
   it('insecureSkipTLSVerify from the script is ignored without --insecure', async () => {
     const url = `https://api.example.test:${self.port}/`;
     const opts = { hosts: { 'api.example.test': '127.0.0.1' }, insecureSkipTLSVerify: true };
-    const { res, request } = await attempt(url, opts, { allowHosts: ['127.0.0.0/8'] });
+    const { res, request } = await scriptAttempt(url, opts, { allowHosts: ['127.0.0.0/8'] });
     assert.equal(res.passed, false);
     assert.equal(request.reason, 'TLSHandshakeFailed');
     assert.ok(res.notices.some((n) => /insecureSkipTLSVerify ignored: only the operator/.test(n)), res.notices.join('\n'));
