@@ -285,6 +285,18 @@ export function egressDenied(code: 1110 | 1111, error: string, why: string, ctx:
   return new NetFailure(code, error, 'EgressDenied', 'policy', `denied by the egress policy: ${why}`, HINTS.EgressDenied, ctx);
 }
 
+/** An address from the script's `options.hosts` that the operator's policy does not admit. */
+export function scriptHostsDenied(code: 1110 | 1111, error: string, entry: string, why: string, ctx: FailureContext, allowlist: boolean): NetFailure {
+  return new NetFailure(
+    code, error, 'EgressDenied', 'policy',
+    `the script's options.hosts entry ${entry} was refused by the egress policy (${why})`,
+    allowlist
+      ? "under an allowlist a script's hosts entry is used only when an --allow-host IP or CIDR entry covers the address or the name really resolves to it; add the address with --allow-host if this destination is intended"
+      : HINTS.EgressDenied,
+    ctx,
+  );
+}
+
 function fmtEndpoint(e: Endpoint): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }

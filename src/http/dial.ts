@@ -14,6 +14,7 @@ import {
   dnsFailure,
   egressDenied,
   proxyStatusFailure,
+  scriptHostsDenied,
   tlsFailure,
   tlsTimeout,
   type Endpoint,
@@ -165,25 +166,93 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal, onAbort?: () => void):
   });
 }
 
-/** Resolves a name to addresses (hosts override first), in the resolver's order. */
-async function resolve(env: DialEnv, name: string, trace: HopTrace, signal: AbortSignal): Promise<{ ips: string[]; port?: number }> {
-  const o = hostsOverride(env.opts.hosts, name);
+/** Where a hop's addresses came from: the script's `hosts` entries are checked harder. */
+type AddressOrigin = 'operator-hosts' | 'script-hosts' | 'dns';
+
+interface Resolved {
+  ips: string[];
+  port?: number;
+  origin: AddressOrigin;
+  /** The script's hosts entry, for messages. */
+  entry?: string;
+}
+
+/** Resolves a name to addresses (operator's hosts, then the script's, then DNS), in the
+ *  resolver's order. `scriptHosts: false` ignores the script's entries (the proxy's name). */
+async function resolve(env: DialEnv, name: string, trace: HopTrace, signal: AbortSignal, scriptHosts = true): Promise<Resolved> {
+  let o = hostsOverride(env.opts.hosts, name);
+  let origin: AddressOrigin = o ? 'operator-hosts' : 'dns';
+  if (!o && scriptHosts && env.opts.scriptHosts) {
+    o = hostsOverride(env.opts.scriptHosts, name);
+    if (o) origin = 'script-hosts';
+  }
   const host = o ? stripBrackets(o.host) : name;
-  if (net.isIP(host)) return { ips: [host], port: o?.port };
+  const entry = origin === 'script-hosts' ? `${name} → ${o!.port !== undefined ? `${host}:${o!.port}` : host}` : undefined;
+  const out = (ips: string[]): Resolved => ({ ips, origin, ...(o?.port !== undefined ? { port: o.port } : {}), ...(entry ? { entry } : {}) });
+  if (net.isIP(host)) return out([host]);
   // Odd literal forms (127.1, 0x7f.1) are what the kernel would dial: canonicalise, never resolve.
   const lit = parseIp(host);
-  if (lit) return { ips: [lit.text], port: o?.port };
+  if (lit) return out([lit.text]);
+  return out(await lookupAll(host, name, trace, signal));
+}
+
+async function lookupAll(host: string, name: string, trace: HopTrace, signal: AbortSignal): Promise<string[]> {
   trace.phase = 'dns';
   trace.dnsStart = now();
   try {
     const res = await abortable(lookup(host, { all: true, verbatim: true }), signal);
-    return { ips: res.map((r) => r.address), port: o?.port };
+    return res.map((r) => r.address);
   } catch (e) {
     if (e instanceof NetFailure) throw e;
     throw dnsFailure(e, host, { host: name });
   } finally {
     trace.dnsEnd = now();
   }
+}
+
+/**
+ * The egress check on the addresses about to be dialled. An address from the script's
+ * `hosts` entry, with an allowlist on, is admitted only by an IP/CIDR entry or when the
+ * name's real DNS answer holds it: a name entry vouches for the name's own addresses,
+ * never for wherever a script points it.
+ */
+async function admitted(env: DialEnv, host: string, r: Resolved, port: number, trace: HopTrace, signal: AbortSignal): Promise<string[]> {
+  trace.phase = 'policy';
+  const allowed: string[] = [];
+  let denial: NetFailure | undefined;
+  let real: Set<string> | null | undefined;
+  const realAnswer = async (): Promise<Set<string> | null> => {
+    if (real !== undefined) return real;
+    try {
+      real = new Set((await lookupAll(host, host, trace, signal)).map((ip) => parseIp(ip)?.text ?? ip));
+    } catch (e) {
+      if (signal.aborted) throw e;
+      real = null;
+    }
+    return real;
+  };
+  for (const ip of r.ips) {
+    let d = env.policy.checkAddress(host, ip);
+    if (r.origin === 'script-hosts') {
+      // Allowed by the name alone is not enough: the name did not pick this address.
+      if (d.allowed && env.policy.restricted && !env.policy.checkAddressByEntry(ip).allowed) {
+        const answer = await realAnswer();
+        const canon = parseIp(ip)?.text ?? ip;
+        if (!answer?.has(canon)) {
+          const why = answer
+            ? `${canon} is not an address ${host} resolves to (${[...answer].join(', ') || 'none'}) and no --allow-host IP or CIDR entry covers it`
+            : `${host} could not be resolved to confirm ${canon}, and no --allow-host IP or CIDR entry covers it`;
+          d = { allowed: false, code: 1110, error: 'ip is blocked by the egress policy', why };
+        }
+      }
+    }
+    trace.phase = 'policy';
+    if (d.allowed) allowed.push(ip);
+    else if (r.origin === 'script-hosts') denial ??= scriptHostsDenied(d.code, d.error, r.entry!, d.why, { host, target: { ip, port } }, env.policy.restricted);
+    else denial ??= egressDenied(d.code, d.error, d.why, { host, target: { ip, port } });
+  }
+  if (allowed.length === 0) throw denial ?? egressDenied(1110, 'ip is blocked by the egress policy', `${host} has no address`, { host });
+  return allowed;
 }
 
 function endpointOf(addr: string | undefined, port: number | undefined): Endpoint | undefined {
@@ -479,7 +548,8 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
     // The proxy is operator configuration (flag or environment), not script input: it is
     // not subject to the allowlist; the target name above is.
     const p = t.proxy;
-    const { ips, port } = await resolve(env, stripBrackets(p.hostname), trace, signal).catch((e: unknown) => {
+    // The script's `hosts` entries never apply to the proxy's own name.
+    const { ips, port } = await resolve(env, stripBrackets(p.hostname), trace, signal, false).catch((e: unknown) => {
       throw e instanceof NetFailure ? asProxyFailure(e) : e;
     });
     socket = await connectAny(env, ips, port ?? p.port, trace, signal, true);
@@ -489,18 +559,10 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
       await proxyConnect(socket, p, host, t.port, trace, signal, env.opts.connectTimeoutMs);
     }
   } else {
-    const { ips, port } = await resolve(env, host, trace, signal);
+    const r = await resolve(env, host, trace, signal);
     // The address check: applies to what is actually dialled, whatever produced it.
-    trace.phase = 'policy';
-    const allowed: string[] = [];
-    let denial: NetFailure | undefined;
-    for (const ip of ips) {
-      const d = env.policy.checkAddress(host, ip);
-      if (d.allowed) allowed.push(ip);
-      else denial ??= egressDenied(d.code, d.error, d.why, { host, target: { ip, port: port ?? t.port } });
-    }
-    if (allowed.length === 0) throw denial ?? egressDenied(1110, 'ip is blocked by the egress policy', `${host} has no address`, { host });
-    socket = await connectAny(env, allowed, port ?? t.port, trace, signal, false);
+    const allowed = await admitted(env, host, r, r.port ?? t.port, trace, signal);
+    socket = await connectAny(env, allowed, r.port ?? t.port, trace, signal, false);
     remote = trace.target!;
   }
 

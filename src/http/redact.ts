@@ -226,11 +226,16 @@ function maskValues(text: string, values: readonly string[] | undefined): string
  * (`Bearer …`, `Basic …`) and header-like `Authorization: …` lines inside free text.
  */
 export function redactText(text: string, secretValues: readonly string[] = [], opts: RedactOptions = {}): string {
-  const isSecret = paramMatcher(opts.secretParams);
-  let out = maskValues(text, [...secretValues, ...(opts.secretValues ?? [])]);
-  out = redactUrlsInText(out, isSecret);
-  out = out.replace(HEADER_LINE_IN_TEXT, (_m, name: string, sep: string) => `${name}${sep}${MASK}`);
-  out = out.replace(AUTH_SCHEME_IN_TEXT, (_m, scheme: string) => `${scheme} ${MASK}`);
+  return textRules(maskValues(text, [...secretValues, ...(opts.secretValues ?? [])]), paramMatcher(opts.secretParams));
+}
+
+/** The pattern rules of redactText. Each runs only when the text has the character it needs:
+ *  every string bound for output passes here, most of them short and plain. */
+function textRules(text: string, isSecret: (n: string) => boolean): string {
+  let out = text;
+  if (out.includes('://')) out = redactUrlsInText(out, isSecret);
+  if (/[:=]/.test(out)) out = out.replace(HEADER_LINE_IN_TEXT, (_m, name: string, sep: string) => `${name}${sep}${MASK}`);
+  if (/\s/.test(out)) out = out.replace(AUTH_SCHEME_IN_TEXT, (_m, scheme: string) => `${scheme} ${MASK}`);
   return out;
 }
 
@@ -246,12 +251,22 @@ export interface Redactor {
 export function createRedactor(opts: RedactOptions = {}): Redactor {
   const values = [...(opts.secretValues ?? [])];
   const o = (): RedactOptions => ({ secretParams: opts.secretParams, secretValues: values });
+  const isSecret = paramMatcher(opts.secretParams);
+  // The secrets' forms, compiled once (again when a secret is learnt).
+  let forms = compileForms(values);
   return {
     url: (u) => redactUrl(u, o()),
     headers: (h) => redactHeaders(h, o()),
-    text: (t) => redactText(t, [], o()),
+    text(t) {
+      let out = t;
+      for (const f of forms) if (out.includes(f)) out = out.split(f).join(MASK);
+      return textRules(out, isSecret);
+    },
     addSecret(v: string) {
-      if (v && v.length >= 3 && !values.includes(v)) values.push(v);
+      if (v && v.length >= 3 && !values.includes(v)) {
+        values.push(v);
+        forms = compileForms(values);
+      }
     },
   };
 }

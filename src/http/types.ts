@@ -113,8 +113,12 @@ export interface EngineOptions {
   tlsAuth: TlsAuth[];
   /** k6 `tlsVersion`: "tls1.2" or {min, max}. */
   tlsVersion?: string | { min?: string; max?: string };
-  /** DNS override: name → "ip" or "ip:port" (k6 `hosts`). */
+  /** DNS override from the operator (`--hosts`): name → "ip" or "ip:port". Trusted like DNS. */
   hosts: Record<string, string>;
+  /** DNS override from the script's `options.hosts`, below the operator's. With an allowlist
+   *  on, an address it gives is dialled only when an --allow-host IP/CIDR entry covers it or
+   *  the name's real DNS answer holds it (src/http/policy.ts says why). */
+  scriptHosts?: Record<string, string>;
   /** Source addresses to bind (k6 `localIPs`), expanded list; round-robin. */
   localIPs: string[];
   /** Proxy URL; when unset, HTTPS_PROXY/HTTP_PROXY/NO_PROXY from `env` apply. */

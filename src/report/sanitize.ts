@@ -42,10 +42,11 @@ export function safeJson(value: unknown, space?: number): string {
   return JSON.stringify(value, null, space).replace(/[\u0080-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-// C0 controls except LF, DEL, C1 controls, line/paragraph separators, and the bidi
-// overrides and isolates that make text display in another order than it is stored.
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED: Record<string, string> = { '\t': '\\t', '\r': '\\r', '\x1b': '\\e', '\b': '\\b', '\f': '\\f', '\v': '\\v', '\0': '\\0' };
+// C0 controls except tab and LF, DEL, C1 controls, line/paragraph separators, and the bidi
+// overrides and isolates that make text display in another order than it is stored. A tab
+// only moves the cursor right, so script output that lines columns up with tabs keeps them.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\r': '\\r', '\x1b': '\\e', '\b': '\\b', '\f': '\\f', '\v': '\\v', '\0': '\\0' };
 
 /** Shows control characters as visible escapes (`\e`, `\r`, `\x07`, `\u202e`). Newlines stay. */
 export function escapeControls(s: string): string {

@@ -102,3 +102,31 @@ test('the termination log through a symlink writes the target and keeps the link
   assert.ok(lstatSync(link).isSymbolicLink());
   assert.equal(JSON.parse(readFileSync(real, 'utf8')).phase, 'Succeeded');
 });
+
+/** True when this process may make a mount namespace (root in a container, CI runner). */
+function canUnshareMounts(): boolean {
+  try {
+    execFileSync('unshare', ['-m', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a termination log that is a bind mount (as the kubelet makes it) is written in place', { skip: canUnshareMounts() ? false : 'cannot create a mount namespace here' }, () => {
+  const dir = tmp();
+  const hostSide = join(dir, 'kubelet-termination-log');
+  const inPod = join(dir, 'termination-log');
+  writeFileSync(hostSide, '');
+  writeFileSync(inPod, '');
+  const doc64 = Buffer.from(JSON.stringify(doc)).toString('base64');
+  const code = `import('${join(process.cwd(), 'src/report/termination-log.ts')}').then((m) => {
+    const err = m.writeTerminationLog(${JSON.stringify(inPod)}, JSON.parse(Buffer.from('${doc64}', 'base64').toString()));
+    if (err) { console.error(err.message); process.exit(3); }
+  })`;
+  // A private mount namespace: the bind mount is gone when the child exits, nothing leaks out.
+  execFileSync('unshare', ['-m', 'sh', '-c', `mount --bind "$1" "$2" && exec "$3" --import tsx -e "$4"`, 'sh', hostSide, inPod, process.execPath, code], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // The rename onto the mount point fails (EBUSY); the file the kubelet reads got the verdict.
+  assert.equal(JSON.parse(readFileSync(hostSide, 'utf8')).phase, 'Succeeded');
+  assert.deepEqual(readdirSync(dir).sort(), ['kubelet-termination-log', 'termination-log']);
+});
