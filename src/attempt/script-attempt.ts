@@ -201,6 +201,7 @@ async function runOne(
       requests,
       console: outcome.console.map((c) => ({ ...c, message: opts.redactor.text(c.message) })),
       ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
+      ...(outcome.disposeError ? { disposeError: outcome.disposeError } : {}),
     };
   } finally {
     clearTimeout(deadlineTimer);

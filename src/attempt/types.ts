@@ -67,6 +67,9 @@ export interface AttemptResult {
   console: ConsoleRecord[];
   /** Longest Retry-After seen on a 429/503 response, in ms (stretches the next wait). */
   retryAfterMs?: number;
+  /** The sandbox engine could not be freed cleanly after this attempt (a leaked handle: a bug
+   *  to report). The verdict stands; the worker was replaced, so the next attempt starts fresh. */
+  disposeError?: string;
 }
 
 /** Streamed while an attempt runs, for live output. */

@@ -123,7 +123,8 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
-      limit ??= classifyLimit(d);
+      // The loop's own "interrupted" at the deadline is the attempt's timeout, not a script error.
+      limit ??= classifyLimit(d) ?? (d.name === 'InternalError' && d.message === 'interrupted' && Date.now() >= cmd.deadline ? 'timeout' : undefined);
     };
 
     const ns = runPhase('init', () => {
@@ -206,6 +207,8 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       }
     }
     try {
+      // Test switch (debug build only): leak one handle so that disposing fails for real.
+      if (ctx && process.env.K6P_QUICKJS_DEBUG_BUILD === '1' && process.env.K6P_TEST_LEAK_HANDLE === '1') ctx.newObject();
       ctx?.dispose();
       rt?.dispose();
     } catch (err) {
@@ -256,71 +259,90 @@ function settle(
   deadline: number,
   channel: RemoteChannel,
 ): Settled {
-  // Calls a method of the guest loop's hooks object (only once `loop` exists).
-  const hook = (name: string, ...args: QuickJSHandle[]) => {
+  // Calls a method of the guest loop's hooks object (only once `loop` exists). Its
+  // arguments are freed here; a guest error (a timer callback that throws) is a GuestThrew.
+  const hook = (name: string, ...args: QuickJSHandle[]): QuickJSHandle => {
     const fn = c.getProp(loop!.hooks, name);
     try {
-      return c.unwrapResult(c.callFunction(fn, loop!.hooks, ...args));
+      const r = c.callFunction(fn, loop!.hooks, ...args);
+      if (r.error) throw new GuestThrew(r.error);
+      return r.value;
     } finally {
       fn.dispose();
+      args.forEach((a) => a.alive && a.dispose());
     }
   };
-  for (;;) {
-    const jobs = rt.executePendingJobs();
-    if (jobs.error) {
-      // A job threw outside any promise chain we wait on (e.g. an interrupt inside a
-      // callback): surface it as the phase's error.
-      h.dispose();
-      return { ok: false, error: jobs.error };
-    }
-    const st = c.getPromiseState(h);
-    if (st.type === 'fulfilled') {
-      if (st.notAPromise) return { ok: true, value: h };
-      h.dispose();
-      return { ok: true, value: st.value };
-    }
-    if (st.type === 'rejected') {
-      h.dispose();
-      return { ok: false, error: st.error };
-    }
-    if (!loop) {
-      h.dispose();
-      return { ok: false, error: c.newError('the runtime prelude did not settle') };
-    }
-    const now = Date.now();
-    if (channel.cancelled() || now >= deadline) {
-      h.dispose();
-      return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
-    }
-    // Deliver finished async operations first, then due timers.
-    const settled = channel.takeSettled();
-    if (settled.length) {
-      for (const s of settled) {
-        const args = [
-          c.newNumber(s.id),
-          s.ok ? c.true : c.false,
-          c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
-          buffersToGuest(c, s.buffers ?? []),
-        ];
-        hook('settle', ...args).dispose();
-        args.forEach((a) => a.alive && a.dispose());
+  try {
+    return drive();
+  } catch (err) {
+    // The error ends the phase like a rejection; the awaited promise is freed with it.
+    if (!(err instanceof GuestThrew)) throw err;
+    if (h.alive) h.dispose();
+    return { ok: false, error: err.handle };
+  }
+
+  function drive(): Settled {
+    for (;;) {
+      const jobs = rt.executePendingJobs();
+      if (jobs.error) {
+        // A job threw outside any promise chain we wait on (e.g. an interrupt inside a
+        // callback): surface it as the phase's error.
+        h.dispose();
+        return { ok: false, error: jobs.error };
       }
-      continue;
+      const st = c.getPromiseState(h);
+      if (st.type === 'fulfilled') {
+        if (st.notAPromise) return { ok: true, value: h };
+        h.dispose();
+        return { ok: true, value: st.value };
+      }
+      if (st.type === 'rejected') {
+        h.dispose();
+        return { ok: false, error: st.error };
+      }
+      if (!loop) {
+        h.dispose();
+        return { ok: false, error: c.newError('the runtime prelude did not settle') };
+      }
+      const now = Date.now();
+      if (channel.cancelled() || now >= deadline) {
+        h.dispose();
+        return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
+      }
+      // Deliver finished async operations first, then due timers.
+      const settled = channel.takeSettled();
+      if (settled.length) {
+        for (const s of settled) {
+          const args = [
+            c.newNumber(s.id),
+            s.ok ? c.true : c.false,
+            c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
+            buffersToGuest(c, s.buffers ?? []),
+          ];
+          hook('settle', ...args).dispose();
+        }
+        continue;
+      }
+      const due = hook('nextDue').consume((v) => c.getNumber(v));
+      if (due >= 0 && due <= now) {
+        hook('runDue', c.newNumber(now)).dispose();
+        continue;
+      }
+      const pending = hook('pendingOps').consume((v) => c.getNumber(v));
+      if (due < 0 && pending === 0) {
+        h.dispose();
+        return { ok: false, error: c.newError('the promise can never settle: nothing is pending (no timer, no request)') };
+      }
+      const until = Math.min(due >= 0 ? due : Infinity, deadline);
+      channel.waitForSettle(until - now);
     }
-    const due = hook('nextDue').consume((v) => c.getNumber(v));
-    if (due >= 0 && due <= now) {
-      const n = c.newNumber(now);
-      hook('runDue', n).dispose();
-      n.dispose();
-      continue;
-    }
-    const pending = hook('pendingOps').consume((v) => c.getNumber(v));
-    if (due < 0 && pending === 0) {
-      h.dispose();
-      return { ok: false, error: c.newError('the promise can never settle: nothing is pending (no timer, no request)') };
-    }
-    const until = Math.min(due >= 0 ? due : Infinity, deadline);
-    channel.waitForSettle(until - now);
+  }
+}
+
+/** A guest exception out of a loop hook, carrying its handle. */
+class GuestThrew extends Error {
+  constructor(readonly handle: QuickJSHandle) {
+    super('guest exception');
   }
 }
 

@@ -135,7 +135,11 @@ export class Sandbox {
     const timer = setTimeout(() => kill('deadline'), Math.max(0, cmd.deadline - Date.now()) + KILL_GRACE_MS);
     try {
       const m = await this.exchange({ type: 'attempt', id, ...cmd } as AttemptCommand, handlers);
-      if (m.type === 'done') return m.outcome;
+      if (m.type === 'done') {
+        // An engine that could not be freed may have left the worker in a bad state: retire it.
+        if (m.outcome.disposeError) await this.retire();
+        return m.outcome;
+      }
       throw new Error('unexpected answer from the sandbox');
     } catch (err) {
       return {
@@ -160,6 +164,19 @@ export class Sandbox {
       clearTimeout(cancelTimer);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Replaces the worker: the next command starts a fresh one. */
+  private async retire(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.opsPort?.close();
+    await w?.terminate();
+  }
+
+  /** Whether a worker is running (tests: a retired worker is gone until the next command). */
+  get workerThreadId(): number | undefined {
+    return this.worker?.threadId;
   }
 
   async close(): Promise<void> {
