@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerPoll } from './commands/poll.js';
 import { registerRun } from './commands/run.js';
 import { registerTestRun } from './commands/testrun.js';
+import { registerSummarize } from './commands/summarize.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv = hideBin(process.argv)): Promise<void> {
@@ -27,6 +28,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
   cli = registerPoll(cli);
   cli = registerCheck(cli);
   cli = registerTestRun(cli);
+  cli = registerSummarize(cli);
   cli = registerDemo(cli);
   await cli.parseAsync();
 }

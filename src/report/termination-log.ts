@@ -18,6 +18,8 @@ export interface Verdict {
   message: string;
   attempts: number;
   target?: string;
+  /** The address the outside sees this runner as (with --egress-ip-url), for `summarize`. */
+  egressIp?: string;
   startedAt?: string;
   finishedAt?: string | null;
   last?: {
@@ -27,7 +29,7 @@ export interface Verdict {
     message: string;
     durationMs: number;
     /** First request of the last attempt: what was called and what came back. */
-    request?: { method: string; url: string; status: number; error?: string; remote?: string };
+    request?: { method: string; url: string; status: number; error?: string; remote?: string; local?: string };
   };
 }
 
@@ -44,6 +46,8 @@ export function terminationMessage(doc: StatusDocument, maxBytes = TERMINATION_L
       attempts: doc.attempts,
     };
     if (doc.target) v.target = truncateUtf8(doc.target, urlBytes);
+    const egress = (doc as { runner?: { egressIp?: unknown } }).runner?.egressIp;
+    if (typeof egress === 'string') v.egressIp = truncateUtf8(egress, 64);
     v.startedAt = doc.startedAt;
     if (doc.finishedAt) v.finishedAt = doc.finishedAt;
     if (la) {
@@ -53,6 +57,7 @@ export function terminationMessage(doc: StatusDocument, maxBytes = TERMINATION_L
         v.last.request = { method: req.method, url: truncateUtf8(req.url, urlBytes), status: req.status };
         if (req.error) v.last.request.error = truncateUtf8(req.error, 200);
         if (req.remote_ip) v.last.request.remote = `${req.remote_ip}:${req.remote_port}`;
+        if (req.local_ip) v.last.request.local = `${req.local_ip}:${req.local_port}`;
       }
     }
     return v;
