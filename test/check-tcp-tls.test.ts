@@ -13,6 +13,8 @@ import type { AttemptEvent, AttemptResult } from '../src/attempt/types.js';
 import type { CreateEngineOptions } from '../src/http/engine.js';
 import { createRedactor } from '../src/http/redact.js';
 import { UsageError } from '../src/errors.js';
+import { parseManifestText } from '../src/manifest/documents.js';
+import { findTestRun, readPreTestValidation } from '../src/manifest/testrun.js';
 import { haveOpenssl } from './fixtures/http/certs.js';
 import { makeDatedPki, type DatedPki } from './fixtures/http/dated-certs.js';
 import { closedPort, listen, tcpServer, type Running } from './fixtures/http/helpers.js';
@@ -242,4 +244,20 @@ test('--min-cert-validity values: days, Go durations, mixed; errors say how to w
   assert.throws(() => parseValidity('min-cert-validity', '0d'), /greater than zero/);
   assert.equal(humanSpan(7 * DAY), '7d');
   assert.equal(humanSpan(DAY + 5 * 3_600_000), '1d 5h');
+});
+
+test('a TestRun connectivityCheck takes tcp:// and tls:// URLs, and minCertValidity for tls://', () => {
+  const manifest = (check: string) => `apiVersion: k6.io/v1alpha1
+kind: TestRun
+metadata: {name: t}
+spec:
+  preTestValidation:
+    connectivityCheck: ${check}
+`;
+  const read = (check: string) => readPreTestValidation(findTestRun(parseManifestText(manifest(check), 'testrun.yaml')));
+  const tcp = read('{url: "tcp://db.internal:5432"}');
+  assert.equal(tcp.source?.kind, 'connectivityCheck');
+  assert.equal(tcp.source?.kind === 'connectivityCheck' && tcp.source.url, 'tcp://db.internal:5432');
+  const tlsCheck = read('{url: "tls://api.example.com:443", minCertValidity: 7d}');
+  assert.equal(tlsCheck.source?.kind === 'connectivityCheck' && tlsCheck.source.minCertValidityMs, 7 * DAY);
 });

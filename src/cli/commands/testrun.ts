@@ -2,7 +2,7 @@
 // run as the operator would: the connectivity check or the ConfigMap script, on its polling plan.
 import type { Argv } from 'yargs';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
-import { urlCheckRunner } from '../../attempt/url-check.js';
+import { checkerFor, urlCheckRunner } from '../../attempt/url-check.js';
 import type { AttemptRunner } from '../../attempt/types.js';
 import { loadManifestFile } from '../../manifest/documents.js';
 import { findTestRun, readPreTestValidation } from '../../manifest/testrun.js';
@@ -61,8 +61,8 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
   let notices: () => Iterable<string> = () => [];
   if (v.source.kind === 'connectivityCheck') {
     const s = v.source;
-    attemptRunner = urlCheckRunner({ url: s.url, method: s.method, expect: s.expectedStatusCodes, headers: parseHeaders(a.header) }, engine, redactor);
-    target = `${who}: ${s.method} ${redactor.url(s.url)}`;
+    attemptRunner = urlCheckRunner({ url: s.url, method: s.method, expect: s.expectedStatusCodes, headers: parseHeaders(a.header), ...(s.minCertValidityMs !== undefined ? { minCertValidityMs: s.minCertValidityMs } : {}) }, engine, redactor);
+    target = `${who}: ${checkerFor(s.url).http ? `${s.method} ` : ''}${redactor.url(s.url)}`;
   } else {
     const source = configMapScriptSource(v.source.configMap, docs, { ...(a.scriptsDir ? { scriptsDir: a.scriptsDir } : {}), manifests: a.configmap, ...(a.file ? { file: a.file } : {}) });
     const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor });
