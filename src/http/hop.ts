@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { performance } from 'node:perf_hooks';
 import { NetFailure, bodyTooLarge, exchangeFailure, requestTimeout, type FailureContext } from './causes.js';
+import { MAX_HEADER_BYTES } from './defaults.js';
 import type { ConnInfo, HopTrace } from './dial.js';
 import { findHeader, rawHeaderPairs } from './headers.js';
 import { hostnameOf, type ConnectionPool } from './pool.js';
@@ -156,6 +157,12 @@ export function runHop(pool: ConnectionPool, hr: HopRequest, lim: HopLimits): Pr
         status = statusCode;
         reason = statusMessage ?? '';
         pairs = rawHeaderPairs((c.rawHeaders ?? []) as (Buffer | string)[]);
+        // undici caps HTTP/1.1 header blocks (maxHeaderSize) but not HTTP/2 ones: same cap here.
+        let headerBytes = 0;
+        for (const [k, v] of pairs) headerBytes += k.length + v.length + 4;
+        if (headerBytes > MAX_HEADER_BYTES) {
+          fail(exchangeFailure(Object.assign(new Error('headers overflow'), { code: 'UND_ERR_HEADERS_OVERFLOW' }), 'wait', ctx()));
+        }
       },
       onResponseData(c, chunk) {
         if (settled) return;
