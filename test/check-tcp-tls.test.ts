@@ -67,6 +67,9 @@ describe('tcp://', () => {
     assert.equal(r.reason, 'ConnectionRefused');
     assert.equal(r.requests[0]!.error_code, 1212);
     assert.ok(r.message.includes(`to 127.0.0.1:${port}`), r.message);
+    // The source port the refused SYN came from, as a firewall log would show it.
+    assert.match(r.message, /connection refused from 127\.0\.0\.1:\d+ to /);
+    assert.ok(r.requests[0]!.local_port > 0);
     assert.match(r.message, /nothing listening, or a firewall rejecting/);
   });
 
