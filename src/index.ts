@@ -11,7 +11,8 @@
 // before anything is attempted (the CLI's exit code 2).
 import { prepareScriptAttempts } from './attempt/script-attempt.js';
 import type { AttemptEvent, AttemptResult, AttemptRunner } from './attempt/types.js';
-import { checkableUrl, urlCheckRunner } from './attempt/url-check.js';
+import { parseValidity } from './attempt/conn-check.js';
+import { checkableUrl, checkerFor, urlCheckRunner } from './attempt/url-check.js';
 import { UsageError } from './errors.js';
 import { createRedactor, type Redactor } from './http/redact.js';
 import { forOutput } from './report/sanitize.js';
@@ -101,6 +102,8 @@ export interface CheckUrlOptions extends CommonOptions {
   expect?: string | readonly (number | string)[];
   headers?: Record<string, string>;
   body?: string;
+  /** tls:// URLs: fail when the certificate expires sooner (`'7d'`, `'36h'`, or ms). */
+  minCertValidity?: string | number;
   /** Deadline of one attempt (Go duration or ms); default 30s. */
   timeout?: string | number;
   schedule?: PlanInput;
@@ -220,12 +223,15 @@ export function checkUrl(url: string, opts: CheckUrlOptions = {}): PreflightRun<
     const plan = schedule(opts.schedule, opts.timeout);
     const method = opts.method ?? 'GET';
     const { redactor, engine } = network(opts);
+    const checker = asUsage(() => checkerFor(checkableUrl(url)));
+    const mcv = opts.minCertValidity;
+    const minCertValidityMs = typeof mcv === 'number' ? mcv : mcv !== undefined ? asUsage(() => parseValidity('minCertValidity', mcv)) : undefined;
     const runner = urlCheckRunner(
-      { url: checkableUrl(url), method, expect: expectOption(opts.expect), headers: { ...opts.headers }, ...(opts.body !== undefined ? { body: opts.body } : {}) },
+      { url, method, expect: expectOption(opts.expect), headers: { ...opts.headers }, ...(opts.body !== undefined ? { body: opts.body } : {}), ...(minCertValidityMs !== undefined ? { minCertValidityMs } : {}) },
       engine,
       redactor,
     );
-    return drive(plan, runner, `${method} ${redactor.url(url)}`, opts, emit);
+    return drive(plan, runner, checker.http ? `${method} ${redactor.url(url)}` : redactor.url(url), opts, emit);
   }, opts.onEvent);
 }
 
@@ -283,7 +289,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
       const gen = testRun.generation;
       if (source.kind === 'connectivityCheck') {
         const runner = urlCheckRunner(
-          { url: source.url, method: source.method, expect: source.expectedStatusCodes, headers: { ...ro.headers } },
+          { url: source.url, method: source.method, expect: source.expectedStatusCodes, headers: { ...ro.headers }, ...(source.minCertValidityMs !== undefined ? { minCertValidityMs: source.minCertValidityMs } : {}) },
           engine,
           redactor,
         );

@@ -6,6 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkableUrl, urlCheckRunner, CHECKERS } from '../src/attempt/url-check.js';
 import { humanSpan, parseValidity } from '../src/attempt/conn-check.js';
@@ -13,9 +16,12 @@ import type { AttemptEvent, AttemptResult } from '../src/attempt/types.js';
 import type { CreateEngineOptions } from '../src/http/engine.js';
 import { createRedactor } from '../src/http/redact.js';
 import { UsageError } from '../src/errors.js';
+import { parseManifestText } from '../src/manifest/documents.js';
+import { findTestRun, readPreTestValidation } from '../src/manifest/testrun.js';
 import { haveOpenssl } from './fixtures/http/certs.js';
 import { makeDatedPki, type DatedPki } from './fixtures/http/dated-certs.js';
 import { closedPort, listen, tcpServer, type Running } from './fixtures/http/helpers.js';
+import { cli, jsonLines } from './helpers/cli.js';
 
 const DAY = 86_400_000;
 
@@ -61,6 +67,9 @@ describe('tcp://', () => {
     assert.equal(r.reason, 'ConnectionRefused');
     assert.equal(r.requests[0]!.error_code, 1212);
     assert.ok(r.message.includes(`to 127.0.0.1:${port}`), r.message);
+    // The source port the refused SYN came from, as a firewall log would show it.
+    assert.match(r.message, /connection refused from 127\.0\.0\.1:\d+ to /);
+    assert.ok(r.requests[0]!.local_port > 0);
     assert.match(r.message, /nothing listening, or a firewall rejecting/);
   });
 
@@ -242,4 +251,79 @@ test('--min-cert-validity values: days, Go durations, mixed; errors say how to w
   assert.throws(() => parseValidity('min-cert-validity', '0d'), /greater than zero/);
   assert.equal(humanSpan(7 * DAY), '7d');
   assert.equal(humanSpan(DAY + 5 * 3_600_000), '1d 5h');
+});
+
+test('a TestRun connectivityCheck takes tcp:// and tls:// URLs, and minCertValidity for tls://', () => {
+  const manifest = (check: string) => `apiVersion: k6.io/v1alpha1
+kind: TestRun
+metadata: {name: t}
+spec:
+  preTestValidation:
+    connectivityCheck: ${check}
+`;
+  const read = (check: string) => readPreTestValidation(findTestRun(parseManifestText(manifest(check), 'testrun.yaml')));
+  const tcp = read('{url: "tcp://db.internal:5432"}');
+  assert.equal(tcp.source?.kind, 'connectivityCheck');
+  assert.equal(tcp.source?.kind === 'connectivityCheck' && tcp.source.url, 'tcp://db.internal:5432');
+  const tlsCheck = read('{url: "tls://api.example.com:443", minCertValidity: 7d}');
+  assert.equal(tlsCheck.source?.kind === 'connectivityCheck' && tlsCheck.source.minCertValidityMs, 7 * DAY);
+});
+
+describe('k6-preflight check tcp:// / tls:// (the built CLI)', () => {
+  const FAST = ['--interval', '200ms', '--jitter', '0'];
+
+  test('a port that opens later: refused attempts are retried with the reason, then the check succeeds', async () => {
+    const port = await closedPort();
+    let srv: net.Server | undefined;
+    let opener: NodeJS.Timeout | undefined;
+    try {
+      // The port opens once the CLI has reported a refused attempt (bounded by the CLI's timeout).
+      const r = await cli(['check', `tcp://127.0.0.1:${port}`, ...FAST, '--max-duration', '10s', '-o', 'json'], {
+        onSpawn: (_kill, stdout) => {
+          opener = setInterval(() => {
+            if (!srv && stdout().includes('"ConnectionRefused"')) srv = net.createServer((s) => s.end()).listen(port, '127.0.0.1');
+          }, 20);
+        },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const lines = jsonLines(r.stdout);
+      const attempts = lines.filter((l) => l.type === 'attempt');
+      assert.equal(attempts[0]!.reason, 'ConnectionRefused');
+      assert.equal(attempts.at(-1)!.outcome, 'passed');
+      const last = lines.at(-1)!;
+      assert.equal(last.type, 'result');
+      assert.equal(last.status.phase, 'Succeeded');
+      assert.equal(last.status.target, `tcp://127.0.0.1:${port}`);
+    } finally {
+      clearInterval(opener);
+      srv?.close();
+    }
+  });
+
+  test('--min-cert-validity, and usage errors for flags that do not apply (exit 2)', { skip: haveOpenssl() ? false : 'no openssl' }, async () => {
+    const pki = makeDatedPki();
+    const now = Date.now();
+    const srv = await listen(tls.createServer(pki.leaf('soon', new Date(now - DAY), new Date(now + 2 * DAY)), (s) => s.end()), '127.0.0.1');
+    const dir = mkdtempSync(join(tmpdir(), 'k6p-ca-'));
+    writeFileSync(join(dir, 'ca.pem'), pki.caCert);
+    try {
+      const r = await cli(['check', `tls://127.0.0.1:${srv.port}`, '--ca', join(dir, 'ca.pem'), '--min-cert-validity', '7d', '--max-duration', '1s', ...FAST, '--fail-fast-on', 'CertificateExpiresSoon']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /CertificateExpiresSoon/);
+      assert.match(r.stdout, /certificate "CN=soon\.k6p\.test" issued by "CN=k6p dated test CA", expires .* sooner than --min-cert-validity 7d/);
+      const bad = await cli(['check', `tcp://127.0.0.1:${srv.port}`, '--expect', '200']);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--expect: only for http:\/\/ and https:\/\/ checks, not tcp:\/\//);
+      const noPort = await cli(['check', 'tls://example.com']);
+      assert.equal(noPort.code, 2);
+      assert.match(noPort.stderr, /a port is required/);
+      const wrong = await cli(['check', 'https://127.0.0.1:1/', '--min-cert-validity', '7d']);
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.stderr, /--min-cert-validity: only for tls:\/\/ checks/);
+    } finally {
+      await srv.close();
+      pki.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -187,6 +187,35 @@ describe('HTTP/2', { skip }, () => {
     }
   });
 
+  test('a hostile h2 server: header blocks and bodies over the limits end as ResponseTooLarge', async () => {
+    // Node's own servers refuse to send header blocks this large; lift that, as a hostile server would.
+    const s = http2.createSecureServer({ cert: pki.serverCert, key: pki.serverKey, allowHTTP1: false, maxSendHeaderBlockLength: 1 << 20 }, (rq, rs) => {
+      if (rq.url === '/headers') {
+        // 40 × 4000 bytes: well over the 64 KiB header cap that applies to HTTP/1.1 too.
+        for (let i = 0; i < 40; i++) rs.setHeader(`x-big-${i}`, 'a'.repeat(4000));
+        rs.end('x');
+        return;
+      }
+      rs.write(Buffer.alloc(256 * 1024));
+      rs.end(Buffer.alloc(256 * 1024));
+    });
+    const srv = await listen(s as unknown as net.Server, '127.0.0.1');
+    const e = createHttpEngine({ ca: [pki.caCert], maxBodyBytes: 128 * 1024 });
+    try {
+      const h = await e.request(req(url(srv, '/headers')));
+      assert.equal(h.status, 0);
+      assert.equal(h.failure?.reason, 'ResponseTooLarge');
+      assert.equal(h.error, 'net/http: response headers too large');
+      const b = await e.request(req(url(srv, '/body')));
+      assert.equal(b.status, 0);
+      assert.equal(b.failure?.reason, 'ResponseTooLarge');
+      assert.match(b.failure!.message, /larger than 128 KiB/);
+    } finally {
+      await e.close();
+      await srv.close();
+    }
+  });
+
   test('plain http:// stays HTTP/1.1 (no h2c)', async () => {
     const s = await listen(http2.createServer({}, handler) as unknown as net.Server, '127.0.0.1');
     const e = createHttpEngine();

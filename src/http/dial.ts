@@ -288,13 +288,18 @@ function tcpConnect(
     env.track(s);
     s.setNoDelay(true);
     let done = false;
-    const source = (): Endpoint | undefined => {
+    // The kernel picks the source port when the connect is issued; once it is refused the
+    // socket forgets it, so it is read right after the attempt starts for the message.
+    let attempted: Endpoint | undefined;
+    const current = (): Endpoint | undefined => {
       try {
-        return endpointOf(s.localAddress, s.localPort) ?? (localAddress ? { ip: localAddress, port: 0 } : undefined);
+        return endpointOf(s.localAddress, s.localPort);
       } catch {
-        return localAddress ? { ip: localAddress, port: 0 } : undefined;
+        return undefined;
       }
     };
+    s.on('connectionAttempt', () => queueMicrotask(() => (attempted = current() ?? attempted)));
+    const source = (): Endpoint | undefined => current() ?? attempted ?? (localAddress ? { ip: localAddress, port: 0 } : undefined);
     const finish = (err: NetFailure | null) => {
       if (done) return;
       done = true;

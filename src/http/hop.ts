@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import { performance } from 'node:perf_hooks';
 import { budgetExceeded, type BodyBytesLease } from './body-budget.js';
 import { NetFailure, bodyTooLarge, exchangeFailure, requestTimeout, type FailureContext } from './causes.js';
+import { MAX_HEADER_BYTES } from './defaults.js';
 import type { ConnInfo, HopTrace } from './dial.js';
 import { findHeader, rawHeaderPairs } from './headers.js';
 import { hostnameOf, type ConnectionPool } from './pool.js';
@@ -57,7 +58,12 @@ export interface HopLimits {
   timeoutMs: number | null;
   maxBody: number;
   egressIp?: string;
+  /** Hook for budgets wider than one request (an attempt's response bytes): called with every
+   *  body chunk's size, kept or not; a NetFailure ends the hop with it. */
+  onResponseBytes?: ResponseBytesHook;
 }
+
+export type ResponseBytesHook = (bytes: number, ctx: FailureContext) => NetFailure | null;
 
 function urlForWire(u: URL): string {
   const c = new URL(u.href);
@@ -159,9 +165,21 @@ export function runHop(pool: ConnectionPool, hr: HopRequest, lim: HopLimits): Pr
         status = statusCode;
         reason = statusMessage ?? '';
         pairs = rawHeaderPairs((c.rawHeaders ?? []) as (Buffer | string)[]);
+        // undici caps HTTP/1.1 header blocks (maxHeaderSize) but not HTTP/2 ones: same cap here.
+        let headerBytes = 0;
+        for (const [k, v] of pairs) headerBytes += k.length + v.length + 4;
+        if (headerBytes > MAX_HEADER_BYTES) {
+          fail(exchangeFailure(Object.assign(new Error('headers overflow'), { code: 'UND_ERR_HEADERS_OVERFLOW' }), 'wait', ctx()));
+        }
       },
       onResponseData(c, chunk) {
         if (settled) return;
+        const over = lim.onResponseBytes?.(chunk.length, ctx());
+        if (over) {
+          fail(over);
+          if (!c.aborted) c.abort(new Error('response byte budget exhausted'));
+          return;
+        }
         if (!hr.keepBody) return;
         bytes += chunk.length;
         if (bytes > lim.maxBody) {

@@ -2,7 +2,7 @@
 //
 //   preTestValidation:
 //     enabled: true
-//     connectivityCheck: {url, method, expectedStatusCodes, timeout}   # or
+//     connectivityCheck: {url, method, expectedStatusCodes, timeout, minCertValidity}   # or
 //     validationScript: {configMap: {name, file}}
 //     polling: {interval, backoff: {type, factor, maxInterval}, maxDuration, successThreshold}
 //
@@ -11,6 +11,8 @@
 // every error.
 import { DEFAULT_PLAN, PlanError, planFromInput, type PlanField, type PlanInput, type SchedulePlan } from '../plan/plan.js';
 import { DEFAULT_EXPECT, parseExpect, type StatusRange } from '../plan/expect.js';
+import { parseValidity } from '../attempt/conn-check.js';
+import { checkableUrl, checkerFor } from '../attempt/url-check.js';
 import { docError, type ManifestDoc } from './documents.js';
 import { validateSchema, type SchemaNode } from './schema.js';
 import { PRE_TEST_VALIDATION_SCHEMA } from './schema-json.js';
@@ -28,6 +30,8 @@ export type ValidationSource =
       expectedStatusCodes: StatusRange[];
       /** The check's own timeout, when set (it becomes the plan's timeout). */
       timeoutMs?: number;
+      /** tls://: the least time the certificate must stay valid, ms. */
+      minCertValidityMs?: number;
     }
   | {
       kind: 'validationScript';
@@ -136,7 +140,7 @@ export function readValidationBlock(
   }
   const ptv = raw as {
     enabled?: boolean;
-    connectivityCheck?: { url: string; method?: string; expectedStatusCodes?: number[]; timeout?: string };
+    connectivityCheck?: { url: string; method?: string; expectedStatusCodes?: number[]; timeout?: string; minCertValidity?: string };
     validationScript?: { configMap: { name: string; file?: string } };
     polling?: { interval?: string; backoff?: { type?: string; factor?: number; maxInterval?: string }; maxDuration?: string; successThreshold?: number };
   };
@@ -172,6 +176,26 @@ export function readValidationBlock(
   let source: ValidationSource;
   if (hasCheck) {
     const c = ptv.connectivityCheck!;
+    const path = base ? `${base}.connectivityCheck` : 'connectivityCheck';
+    let checker;
+    try {
+      checker = checkerFor(checkableUrl(c.url));
+    } catch (e) {
+      throw fail(`${path}.url`, (e as Error).message);
+    }
+    if (!checker.http) {
+      const httpOnly = (['method', 'expectedStatusCodes'] as const).find((k) => c[k] !== undefined);
+      if (httpOnly) throw fail(`${path}.${httpOnly}`, `applies to http:// and https:// checks only, not ${new URL(c.url).protocol}//`);
+    }
+    let minCertValidityMs: number | undefined;
+    if (c.minCertValidity !== undefined) {
+      if (!checker.certificate) throw fail(`${path}.minCertValidity`, `applies to tls:// checks only, not ${new URL(c.url).protocol}//`);
+      try {
+        minCertValidityMs = parseValidity('minCertValidity', c.minCertValidity);
+      } catch (e) {
+        throw fail(`${path}.minCertValidity`, (e as Error).message.replace(/^--minCertValidity /, ''));
+      }
+    }
     source = {
       kind: 'connectivityCheck',
       url: c.url,
@@ -179,6 +203,7 @@ export function readValidationBlock(
       expectedStatusCodes: c.expectedStatusCodes ? parseExpect(c.expectedStatusCodes) : DEFAULT_EXPECT.map((r) => [r[0], r[1]] as const),
     };
     if (c.timeout !== undefined) source.timeoutMs = plan.timeoutMs;
+    if (minCertValidityMs !== undefined) source.minCertValidityMs = minCertValidityMs;
   } else {
     const cm = ptv.validationScript!.configMap;
     source = { kind: 'validationScript', configMap: { name: cm.name, ...(cm.file !== undefined ? { file: cm.file } : {}) } };

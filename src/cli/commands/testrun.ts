@@ -4,7 +4,7 @@
 // the ConfigMap script, on its polling plan. Flags override the block's schedule.
 import type { Argv } from 'yargs';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
-import { urlCheckRunner } from '../../attempt/url-check.js';
+import { checkerFor, urlCheckRunner } from '../../attempt/url-check.js';
 import type { AttemptRunner } from '../../attempt/types.js';
 import { loadManifestFile } from '../../manifest/documents.js';
 import { layerPlanInput, readTestRunValidation } from '../../manifest/carriers.js';
@@ -68,8 +68,8 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
   let notices: () => Iterable<string> = () => [];
   if (v.source.kind === 'connectivityCheck') {
     const s = v.source;
-    attemptRunner = urlCheckRunner({ url: s.url, method: s.method, expect: s.expectedStatusCodes, headers: parseHeaders(a.header) }, engine, redactor);
-    target = `${who}: ${s.method} ${redactor.url(s.url)}`;
+    attemptRunner = urlCheckRunner({ url: s.url, method: s.method, expect: s.expectedStatusCodes, headers: parseHeaders(a.header), ...(s.minCertValidityMs !== undefined ? { minCertValidityMs: s.minCertValidityMs } : {}) }, engine, redactor);
+    target = `${who}: ${checkerFor(s.url).http ? `${s.method} ` : ''}${redactor.url(s.url)}`;
   } else {
     const source = configMapScriptSource(v.source.configMap, docs, { ...(a.scriptsDir ? { scriptsDir: a.scriptsDir } : {}), manifests: a.configmap, ...(a.file ? { file: a.file } : {}) });
     const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor });
