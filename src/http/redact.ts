@@ -178,12 +178,13 @@ function redactUrlsInText(text: string, isSecret: (n: string) => boolean): strin
 export function secretForms(v: string): string[] {
   const forms = new Set<string>([v, encodeURIComponent(v), encodeURI(v)]);
   forms.add(new URLSearchParams([['', v]]).toString().slice(1));
-  // What the URL parser makes of the value in each part of a URL.
-  for (const [prefix, cut] of [['http://h/?', 'search'], ['http://h/', 'pathname'], ['http://h/#', 'hash']] as const) {
+  // What the URL parser makes of the value in each part of a URL (where the value does not
+  // end that part early: a `?` ends a path, a `#` a path or query).
+  const parts = [['http://h/#', 'hash', /$^/], ['http://h/?', 'search', /#/], ['http://h/', 'pathname', /[?#]/]] as const;
+  for (const [prefix, cut, ends] of parts) {
+    if (ends.test(v)) continue;
     try {
-      const u = new URL(prefix + v);
-      const part = u[cut];
-      forms.add(cut === 'pathname' ? part.slice(1) : part.slice(1));
+      forms.add(new URL(prefix + v)[cut].slice(1));
     } catch {
       /* not representable there */
     }
@@ -191,6 +192,11 @@ export function secretForms(v: string): string[] {
   // escape()-style and encodeURIComponent with the marks it leaves alone encoded too.
   forms.add(encodeURIComponent(v).replace(/[!'()*~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()));
   for (const f of [...forms]) if (/%[0-9A-F]{2}/.test(f)) forms.add(f.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  // Inside a JSON string a script logs (`"` and `\` escaped), and base64 of the value alone.
+  forms.add(JSON.stringify(v).slice(1, -1));
+  const b64 = Buffer.from(v).toString('base64').replace(/=+$/, '');
+  forms.add(b64);
+  forms.add(b64.replace(/\+/g, '-').replace(/\//g, '_'));
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
 

@@ -14,11 +14,15 @@ import { cli, folder, loopback, type Loopback } from '../helpers/cli.js';
 const SECRET = "s3cret it's-planted";
 
 /** Every way the secret could show: as given and in each encoded form. */
-const forms = [SECRET, encodeURIComponent(SECRET), new URLSearchParams({ a: SECRET }).toString().slice(2), "s3cret%20it%27s-planted", 's3cret+it%27s-planted'];
+const forms = [
+  SECRET, encodeURIComponent(SECRET), new URLSearchParams({ a: SECRET }).toString().slice(2), 's3cret%20it%27s-planted', 's3cret+it%27s-planted',
+  Buffer.from(SECRET).toString('base64').replace(/=+$/, ''),
+];
 const leaks = (text: string) => forms.filter((f) => text.includes(f));
 
 const SCRIPT = `import http from 'k6/http';
 import { check, group } from 'k6';
+import encoding from 'k6/encoding';
 export default function () {
   const t = __ENV.TOKEN;
   group('group ' + t, () => {
@@ -28,6 +32,7 @@ export default function () {
   http.get(__ENV.BASE + '/form?' + new URLSearchParams({ q: t }).toString());
   http.get(__ENV.BASE + '/' + t);
   console.log('encoded ' + encodeURIComponent(t));
+  console.log('base64 ' + encoding.b64encode(t));
 }
 `;
 
