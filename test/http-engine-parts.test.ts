@@ -4,6 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { redirectMethod, redirectReferer, sameOrSubdomain, urlForWire, REDIRECT_STATUSES } from '../src/http/redirects.js';
 import { hopTimings } from '../src/http/timings.js';
+import { hopHeaders } from '../src/http/hop-headers.js';
 import { createJarRegistry } from '../src/http/jars.js';
 import { createConnectionPool } from '../src/http/pool.js';
 import { createDialEnv } from '../src/http/dial-env.js';
@@ -188,5 +189,36 @@ describe('hooks', () => {
       await e.close();
       await srv.close();
     }
+  });
+});
+
+describe('hop headers', () => {
+  const base = {
+    user: { 'content-length': '3', 'Content-Type': 'text/plain', authorization: 'Bearer t', cookie: 'a=0' },
+    hop: 0,
+    url: new URL('https://u:p%40ss@api.example/x'),
+    body: Buffer.from('abc'),
+    dropSensitive: false,
+    userAgent: 'ua/1',
+    referer: null,
+    jarCookies: [{ name: 'j', value: '1' }, { name: 'r', value: 'jar' }],
+    scoped: { r: { value: 'scoped', replace: true }, s: { value: '2', replace: false } },
+  };
+
+  test("the first hop: the script's headers win, k6 adds User-Agent and cookies, Content-Length is recomputed", () => {
+    const { headers, cookies } = hopHeaders(base);
+    assert.equal(headers['content-length'], undefined);
+    assert.equal(headers.authorization, 'Bearer t', 'an explicit Authorization beats URL credentials');
+    assert.equal(headers['User-Agent'], 'ua/1');
+    assert.equal(headers.Cookie, 'a=0; j=1; r=scoped; s=2', '`replace` hides the jar cookie of that name');
+    assert.deepEqual(Object.keys(cookies), ['j', 'r', 's']);
+  });
+
+  test('a redirect to another host drops credentials and request-scoped cookies; a body-less hop drops Content-Type', () => {
+    const { headers } = hopHeaders({ ...base, hop: 1, body: null, dropSensitive: true, referer: 'https://api.example/x', user: { 'Content-Type': 'text/plain', Authorization: 'Bearer t', Cookie: 'a=0' } });
+    assert.equal(headers.Authorization, 'Basic ' + Buffer.from('u:p@ss').toString('base64'), "the new URL's own credentials only");
+    assert.equal(headers['Content-Type'], undefined);
+    assert.equal(headers.Cookie, 'j=1; r=jar');
+    assert.equal(headers.Referer, 'https://api.example/x');
   });
 });

@@ -8,6 +8,7 @@ import type * as net from 'node:net';
 import { createHttpEngine, godebugDisablesH2 } from '../src/http/engine.js';
 import { haveOpenssl, makePki, type TestPki } from './fixtures/http/certs.js';
 import { listen, req, type Running } from './fixtures/http/helpers.js';
+import { startProxy } from './fixtures/http/proxy.js';
 
 const skip = haveOpenssl() ? false : 'openssl is not installed: cannot make test certificates';
 
@@ -213,6 +214,23 @@ describe('HTTP/2', { skip }, () => {
     } finally {
       await e.close();
       await srv.close();
+    }
+  });
+
+  test('h2 through a CONNECT proxy: negotiated end to end inside the tunnel', async () => {
+    const proxy = await startProxy({ names: { localhost: '127.0.0.1' } });
+    const e = createHttpEngine({ proxy: proxy.url, ca: [pki.caCert], env: {} });
+    try {
+      seen.length = 0;
+      const res = await e.request(req(`https://localhost:${h2only.port}/`));
+      assert.equal(res.failure, undefined, res.failure?.message);
+      assert.equal(res.proto, 'HTTP/2.0');
+      assert.equal(seen[0]?.httpVersion, '2.0');
+      assert.deepEqual(proxy.lines, [`CONNECT localhost:${h2only.port} HTTP/1.1`]);
+      assert.equal(res.remote_port, proxy.port, 'the connection facts name the proxy the runner dialled');
+    } finally {
+      await e.close();
+      await proxy.close();
     }
   });
 

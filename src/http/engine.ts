@@ -8,13 +8,12 @@
 import { performance } from 'node:perf_hooks';
 import { NetFailure, bodyTooLarge, decodeFailure, exchangeFailure, failureMessage, invalidUrl, unsupportedScheme, type FailureContext } from './causes.js';
 import type { BodyBytesLease } from './body-budget.js';
-import { cookieRecord } from './cookies.js';
 import { DecodeError, DecodedTooLarge, decodeBody } from './decode.js';
 import { resolveEngineOptions } from './defaults.js';
 import { createDialEnv } from './dial-env.js';
 import type { ConnInfo } from './dial.js';
 import type { ConnFacts, Exchange, ExchangeFailure, SentRequest } from './exchange.js';
-import { deleteHeader, findHeader } from './headers.js';
+import { hopHeaders } from './hop-headers.js';
 import { CANCELLED, TIMEOUT, runHop, type HopFailure, type HopResult, type ResponseBytesHook } from './hop.js';
 import { createJarRegistry } from './jars.js';
 import { createConnectionPool, hostnameOf } from './pool.js';
@@ -34,12 +33,6 @@ export interface CreateEngineOptions extends Partial<EngineOptions> {
 }
 
 const now = () => performance.now();
-
-function basicAuth(u: URL): string | null {
-  if (!u.username && !u.password) return null;
-  const cred = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-  return 'Basic ' + Buffer.from(cred).toString('base64');
-}
 
 /** All values of a header in wire order, joined as Go joins repeats. */
 function headerValue(pairs: readonly [string, string][], name: string): string | undefined {
@@ -134,42 +127,17 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
 
     try {
       for (let hop = 0; ; hop++) {
-        // Headers for this hop: user headers, then what k6 adds.
-        const h: Record<string, string> = { ...userHeaders };
-        deleteHeader(h, 'Content-Length'); // recomputed, as k6 does
-        if (dropSensitive) {
-          deleteHeader(h, 'Authorization');
-          deleteHeader(h, 'Cookie');
-        }
-        if (curBody === null && hop > 0) {
-          deleteHeader(h, 'Content-Type');
-          deleteHeader(h, 'Content-Encoding');
-        }
-        if (!findHeader(h, 'User-Agent') && opts.userAgent) h['User-Agent'] = opts.userAgent;
-        const auth = basicAuth(curUrl);
-        if (auth && !findHeader(h, 'Authorization')) h['Authorization'] = auth;
-        if (referer && !findHeader(h, 'Referer')) h['Referer'] = referer;
-
-        // Cookies: the jar's for this URL, then request-scoped ones (`replace` hides a jar cookie).
-        const echoCookies: SentRequest['cookies'] = cookieRecord();
-        const sendCookies: string[] = [];
-        const jarCookies = jar ? jar.cookiesFor(curUrl) : [];
-        const scoped = dropSensitive ? {} : reqCookies;
-        for (const c of jarCookies) {
-          if (scoped[c.name]?.replace) continue;
-          (echoCookies[c.name] ??= []).push({ name: c.name, value: c.value, replace: false });
-          sendCookies.push(`${c.name}=${c.value}`);
-        }
-        for (const [name, c] of Object.entries(scoped)) {
-          (echoCookies[name] ??= []).push({ name, value: c.value, replace: c.replace });
-          sendCookies.push(`${name}=${c.value}`);
-        }
-        if (sendCookies.length > 0) {
-          const existing = findHeader(h, 'Cookie');
-          deleteHeader(h, 'Cookie');
-          h['Cookie'] = existing ? `${existing}; ${sendCookies.join('; ')}` : sendCookies.join('; ');
-        }
-
+        const { headers: h, cookies: echoCookies } = hopHeaders({
+          user: userHeaders,
+          hop,
+          url: curUrl,
+          body: curBody,
+          dropSensitive,
+          userAgent: opts.userAgent,
+          referer,
+          jarCookies: jar ? jar.cookiesFor(curUrl) : [],
+          scoped: reqCookies,
+        });
         const sent = asSent(curMethod, curUrlText, h, curBody, echoCookies);
         const proxy = proxyFor({ proxy: opts.proxy, env: opts.env }, curUrl);
         let r: HopResult;

@@ -11,6 +11,7 @@ import type { ConnInfo, HopTrace } from './dial.js';
 import { findHeader, rawHeaderPairs } from './headers.js';
 import { hostnameOf, type ConnectionPool } from './pool.js';
 import type { ProxyTarget } from './proxy.js';
+import { urlForWire } from './redirects.js';
 import { watchRequestSent } from './request-sent.js';
 import type { HopClock } from './timings.js';
 
@@ -64,14 +65,6 @@ export interface HopLimits {
 }
 
 export type ResponseBytesHook = (bytes: number, ctx: FailureContext) => NetFailure | null;
-
-function urlForWire(u: URL): string {
-  const c = new URL(u.href);
-  c.username = '';
-  c.password = '';
-  c.hash = '';
-  return c.href;
-}
 
 export function runHop(pool: ConnectionPool, hr: HopRequest, lim: HopLimits): Promise<HopResult> {
   const t: HopClock = { start: now() };
