@@ -180,6 +180,10 @@ describe('examples/runner-image', () => {
     assert.match(text, /ARG K6_IMAGE=grafana\/k6/);
     // The build stage gets every folder the bundle is built from.
     for (const d of ['src', 'runtime', 'scripts', 'schema', 'examples']) assert.match(text, new RegExp(`^COPY ${d} \\./${d}$`, 'm'));
+    // A slim gate image besides k6+gate, on a Node line that is still supported (20 ended in April 2026).
+    assert.match(text, /^FROM alpine:\$\{ALPINE\} AS gate$/m);
+    assert.match(text, /^ARG NODE_IMAGE=node:(2[4-9]|[3-9]\d)-alpine/m);
+    assert.match(text, /^USER 65534:65534$/m);
     assert.ok(readdirSync(join(ROOT, 'examples', 'validate')).includes('health.js'));
   });
 });
