@@ -165,7 +165,7 @@ describe('summarize a Pod list', () => {
       pod(`${TR}-7-ggggg`, { noGate: true, phase: 'Running' }),
       pod(`${TR}-8-hhhhh`, { scheduled: false }), // no status for the gate yet
       pod(`${TR}-9-iiiii`, { gate: terminated(1, JSON.stringify({ phase: 'Failed', reason: 'bad reason with spaces', message: 'm'.repeat(5000) })) }),
-    ]).items, {});
+    ]).items as Record<string, unknown>[], {});
     assert.equal(ignored.length, 0);
     const by = Object.fromEntries(runners.map((r) => [r.pod!.split('-')[3], r]));
     assert.deepEqual([by['1']!.state, by['1']!.reason], ['unreadable', 'UnreadableVerdict']);
@@ -206,7 +206,7 @@ describe('summarize a Pod list', () => {
     const { runners, ignored } = readPods(podList([
       pod(`${TR}-initializer-zzzzz`, { role: 'initializer', node: 'node-a', gate: terminated(0, passedMsg), phase: 'Succeeded' }),
       pod(`${TR}-1-aaaaa`, { noGate: true, phase: 'Running' }),
-    ]).items, {});
+    ]).items as Record<string, unknown>[], {});
     assert.equal(runners.length, 1);
     assert.equal(runners[0]!.role, 'initializer');
     assert.equal(summarize(runners, ignored).phase, 'Succeeded');
