@@ -246,6 +246,9 @@ export interface LoadTestRunOptions {
 
 export interface LoadedTestRun {
   testRun: { name?: string; namespace?: string; generation?: number };
+  /** Where the validation block was found: the annotation k6-preflight.io/validation or
+   *  spec.preTestValidation (the #644 proposal); absent when there is none. */
+  carrier?: 'annotation' | 'spec';
   /** false when spec.preTestValidation is absent or `enabled: false`: nothing to run. */
   enabled: boolean;
   /** The manifest's schedule over the defaults. */
@@ -307,6 +310,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
 
   return {
     testRun,
+    ...(v.carrier ? { carrier: v.carrier } : {}),
     enabled: v.enabled,
     plan: v.plan,
     ...(source ? { source } : {}),

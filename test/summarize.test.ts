@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cli, folder, jsonLines, loopback, type Loopback } from './helpers/cli.js';
+import { stringify } from 'yaml';
+import { runnersFrom } from '../src/summarize/input.js';
 import { readPods } from '../src/summarize/runners.js';
 import { summarize } from '../src/summarize/summary.js';
 
@@ -186,6 +188,12 @@ describe('summarize a Pod list', () => {
     assert.equal(s.phase, 'Failed');
     assert.equal(s.runners.passed, 0);
     assert.equal(s.reason, 'RunnersBlocked');
+  });
+
+  test('kubectl get pods -o yaml reads the same', () => {
+    const list = podList([pod(`${TR}-1-aaaaa`, { node: 'node-a', gate: terminated(0, passedMsg) }), pod(`${TR}-2-bbbbb`, { gate: terminated(1, blockedMsg) })]);
+    const { runners } = runnersFrom([{ name: 'pods.yaml', text: stringify(list) }], {});
+    assert.deepEqual(runners.map((r) => r.state), ['passed', 'blocked']);
   });
 
   test('only pending runners: phase Pending, exit 1', async () => {
