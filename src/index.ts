@@ -90,6 +90,8 @@ export interface PollOptions extends ScriptOptions {
 export interface PollResult {
   /** Phase `Succeeded`. */
   passed: boolean;
+  /** Set when nothing ran because the configuration disabled it (preflight.yaml `enabled: false`). */
+  skipped?: boolean;
   /** The status document (conditions, history, last attempt) the CLI writes to --status-file. */
   status: StatusDocument;
   notices: string[];
@@ -204,7 +206,13 @@ export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): Prefligh
 export function poll(script: ScriptInput, opts: PollOptions = {}): PreflightRun<PollResult> {
   return new PreflightRun(async (emit) => {
     const source = scriptSource(script, opts.file);
-    const plan = schedule(opts.schedule, opts.timeout, scriptConfig(source));
+    const config = scriptConfig(source);
+    const plan = schedule(opts.schedule, opts.timeout, config);
+    if (config && !config.enabled) {
+      // preflight.yaml beside the script says enabled: false, as the CLI's poll honours it.
+      const message = `preflight.yaml in ${source.origin} says enabled: false; validation skipped`;
+      return { passed: true, skipped: true, status: skippedStatus(source.origin, message), notices: [message] };
+    }
     const { redactor, engine } = network(opts);
     const attempts = await prepareScriptAttempts({
       source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs: plan.timeoutMs, engine, redactor,
@@ -246,6 +254,9 @@ export interface LoadTestRunOptions {
 
 export interface LoadedTestRun {
   testRun: { name?: string; namespace?: string; generation?: number };
+  /** Where the validation block was found: the annotation k6-preflight.io/validation or
+   *  spec.preTestValidation (the #644 proposal); absent when there is none. */
+  carrier?: 'annotation' | 'spec';
   /** false when spec.preTestValidation is absent or `enabled: false`: nothing to run. */
   enabled: boolean;
   /** The manifest's schedule over the defaults. */
@@ -307,6 +318,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
 
   return {
     testRun,
+    ...(v.carrier ? { carrier: v.carrier } : {}),
     enabled: v.enabled,
     plan: v.plan,
     ...(source ? { source } : {}),
@@ -398,11 +410,11 @@ function reasonText(r: unknown): string {
   return 'signal aborted';
 }
 
-function skippedStatus(who: string): StatusDocument {
+function skippedStatus(who: string, message = `${who}: validation skipped (no validation block, or enabled: false)`): StatusDocument {
   const now = new Date().toISOString();
   return {
     phase: 'Succeeded', target: who, attempts: 0, consecutivePasses: 0, consecutiveFailures: 0, lastAttempt: null,
-    reason: 'ValidationSkipped', message: `${who}: validation skipped (no validation block, or enabled: false)`,
+    reason: 'ValidationSkipped', message,
     conditions: [], history: [], startedAt: now, finishedAt: now, schedule: null,
   };
 }

@@ -11,6 +11,7 @@ import { parseManifestText } from '../src/manifest/documents.js';
 import { readConfigFile, readTestRunValidation, VALIDATION_ANNOTATION } from '../src/manifest/carriers.js';
 import { findTestRun } from '../src/manifest/testrun.js';
 import { loadScriptSource } from '../src/script/source.js';
+import { poll } from '../src/index.js';
 import { cli, folder, jsonLines, loopback } from './helpers/cli.js';
 
 const testRunYaml = (annotation?: string, spec = '') => `apiVersion: k6.io/v1alpha1
@@ -220,5 +221,35 @@ describe('through the CLI (flags override the carriers)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('through the library', () => {
+  test('poll() takes preflight.yaml\'s schedule under its own options, and honours enabled: false', async () => {
+    const target = await loopback((_n, _req, res) => res.end('ok'));
+    const dir = folder({
+      'validate.js': "import http from 'k6/http';\nexport default function () { http.get(__ENV.T); }",
+      'preflight.yaml': 'polling:\n  interval: 9s\n  maxDuration: 2m\n',
+    });
+    try {
+      const r = await poll(dir, { env: { T: target.url }, schedule: { maxDuration: '30s' } });
+      assert.equal(r.passed, true);
+      assert.equal(r.status.schedule?.interval, '9s');
+      assert.equal(r.status.schedule?.maxDuration, '30s');
+      writeFileSync(join(dir, 'preflight.yaml'), 'enabled: false\n');
+      const hits = target.hits();
+      const s = await poll(dir, { env: { T: target.url } });
+      assert.equal(s.skipped, true);
+      assert.equal(s.status.reason, 'ValidationSkipped');
+      assert.equal(target.hits(), hits);
+    } finally {
+      await target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an alias bomb in the annotation is refused, not expanded', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`), 'polling: *h'].join('\n');
+    assert.throws(() => read(testRunYaml(bomb)), (e: Error) => /annotations\["k6-preflight.io\/validation"\]: invalid YAML/.test(e.message));
   });
 });

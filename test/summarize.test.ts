@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cli, folder, jsonLines, loopback, type Loopback } from './helpers/cli.js';
+import { stringify } from 'yaml';
+import { runnersFrom } from '../src/summarize/input.js';
 import { readPods } from '../src/summarize/runners.js';
 import { summarize } from '../src/summarize/summary.js';
 
@@ -165,7 +167,7 @@ describe('summarize a Pod list', () => {
       pod(`${TR}-7-ggggg`, { noGate: true, phase: 'Running' }),
       pod(`${TR}-8-hhhhh`, { scheduled: false }), // no status for the gate yet
       pod(`${TR}-9-iiiii`, { gate: terminated(1, JSON.stringify({ phase: 'Failed', reason: 'bad reason with spaces', message: 'm'.repeat(5000) })) }),
-    ]).items, {});
+    ]).items as Record<string, unknown>[], {});
     assert.equal(ignored.length, 0);
     const by = Object.fromEntries(runners.map((r) => [r.pod!.split('-')[3], r]));
     assert.deepEqual([by['1']!.state, by['1']!.reason], ['unreadable', 'UnreadableVerdict']);
@@ -188,6 +190,12 @@ describe('summarize a Pod list', () => {
     assert.equal(s.reason, 'RunnersBlocked');
   });
 
+  test('kubectl get pods -o yaml reads the same', () => {
+    const list = podList([pod(`${TR}-1-aaaaa`, { node: 'node-a', gate: terminated(0, passedMsg) }), pod(`${TR}-2-bbbbb`, { gate: terminated(1, blockedMsg) })]);
+    const { runners } = runnersFrom([{ name: 'pods.yaml', text: stringify(list) }], {});
+    assert.deepEqual(runners.map((r) => r.state), ['passed', 'blocked']);
+  });
+
   test('only pending runners: phase Pending, exit 1', async () => {
     const file = join(dir, 'pending.json');
     writeFileSync(file, JSON.stringify(podList([
@@ -206,7 +214,7 @@ describe('summarize a Pod list', () => {
     const { runners, ignored } = readPods(podList([
       pod(`${TR}-initializer-zzzzz`, { role: 'initializer', node: 'node-a', gate: terminated(0, passedMsg), phase: 'Succeeded' }),
       pod(`${TR}-1-aaaaa`, { noGate: true, phase: 'Running' }),
-    ]).items, {});
+    ]).items as Record<string, unknown>[], {});
     assert.equal(runners.length, 1);
     assert.equal(runners[0]!.role, 'initializer');
     assert.equal(summarize(runners, ignored).phase, 'Succeeded');

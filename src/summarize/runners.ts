@@ -48,7 +48,13 @@ const MESSAGE_MAX = 16 * 1024;
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown, max = TEXT_MAX): string | undefined => (typeof v === 'string' && v !== '' ? truncateUtf8(v, max) : undefined);
+/**
+ * Text from a pod or a verdict, safe to print on a terminal: control characters (escape
+ * sequences could rewrite the screen) and bidirectional overrides become U+FFFD, line
+ * breaks become spaces, and the length is bounded.
+ */
+const clean = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+const str = (v: unknown, max = TEXT_MAX): string | undefined => (typeof v === 'string' && v !== '' ? truncateUtf8(clean(v), max) : undefined);
 const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
 const REASON = /^[A-Za-z][A-Za-z0-9_,:]{0,126}$/;
 
@@ -60,7 +66,7 @@ export function parseVerdict(text: unknown): { ok: true; v: Obj } | { ok: false;
   try {
     v = JSON.parse(text);
   } catch {
-    return { ok: false, why: `the termination message is not JSON: ${JSON.stringify(truncateUtf8(text.trim(), 120))}` };
+    return { ok: false, why: `the termination message is not JSON: ${JSON.stringify(truncateUtf8(clean(text.trim()), 120))}` };
   }
   const o = obj(v);
   if (!o || typeof o.phase !== 'string') return { ok: false, why: 'the termination message is JSON but not a k6-preflight verdict (no phase)' };

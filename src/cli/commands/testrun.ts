@@ -71,7 +71,8 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
     attemptRunner = urlCheckRunner({ url: s.url, method: s.method, expect: s.expectedStatusCodes, headers: parseHeaders(a.header), ...(s.minCertValidityMs !== undefined ? { minCertValidityMs: s.minCertValidityMs } : {}) }, engine, redactor);
     target = `${who}: ${checkerFor(s.url).http ? `${s.method} ` : ''}${redactor.url(s.url)}`;
   } else {
-    const source = configMapScriptSource(v.source.configMap, docs, { ...(a.scriptsDir ? { scriptsDir: a.scriptsDir } : {}), manifests: a.configmap, ...(a.file ? { file: a.file } : {}) });
+    const refPath = `${v.carrier === 'annotation' ? 'metadata.annotations["k6-preflight.io/validation"]' : 'spec.preTestValidation'}.validationScript.configMap.name`;
+    const source = configMapScriptSource(v.source.configMap, docs, { ...(a.scriptsDir ? { scriptsDir: a.scriptsDir } : {}), manifests: a.configmap, ...(a.file ? { file: a.file } : {}), refPath });
     const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor });
     attemptRunner = attempts.run;
     close = () => attempts.close();
