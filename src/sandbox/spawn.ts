@@ -38,8 +38,9 @@ export function spawnSandboxWorker(): SpawnedWorker {
     stdout: true,
     stderr: true,
   });
-  worker.stdout.resume();
-  worker.stderr.resume();
+  // Never read: a flowing worker stdio stream refs the process and keeps it alive past the
+  // end of a run (the prestarted worker of a usage error would hang the CLI). What the engine
+  // writes stays in the stream's buffer and is dropped with the worker.
   // An idle sandbox must not keep the process alive; Sandbox refs it while it has work.
   worker.unref();
   port1.unref();
