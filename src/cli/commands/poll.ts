@@ -1,6 +1,7 @@
 // `k6-preflight poll <source>`: the script of `run`, again and again on a schedule,
 // until it passes (success threshold) or the deadline.
 import type { Argv } from 'yargs';
+import { VERDICT_RULES } from '../verdict-help.js';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
 import { loadScriptSource } from '../../script/source.js';
 import { guard, makeReporter, prepareCommon, type OutputFlagValues } from '../common.js';
@@ -16,7 +17,8 @@ export function registerPoll(y: Argv) {
     (c) =>
       scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
         .positional('source', { type: 'string', demandOption: true, describe: 'validate.js/.ts, a folder a ConfigMap is mounted as, or a ConfigMap manifest' })
-        .example('$0 poll /test --interval 10s --max-duration 15m', 'in a runner init container'),
+        .example('$0 poll /test --interval 10s --max-duration 15m', 'in a runner init container')
+        .epilog(VERDICT_RULES),
     async (argv) => {
       process.exitCode = await guard(() => pollCommand(argv as unknown as PollArgs));
     },
