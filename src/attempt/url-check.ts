@@ -62,6 +62,11 @@ export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions
       const cut = endedByTimerOrCancel(res) && (ctx.signal.aborted || (!!ctx.deadlineIsValidation && elapsed >= req.timeoutMs - 1));
       const stage = res.failure ? stageOf(res.failure) : '';
       if (cut) markCutShort(rec, ctx.deadlineIsValidation && !ctx.signal.aborted ? 'the validation deadline' : 'cancellation', elapsed);
+      // Marked as a script's request would be (k6's http_req_failed, here by --expect).
+      if (res.failure || !statusExpected(check.expect, res.status)) {
+        rec.failed = true;
+        if (!res.failure) rec.expected = formatExpect(check.expect);
+      }
       ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
       const base = {
         number: ctx.attempt,
