@@ -79,6 +79,19 @@ describe('deadline cause (virtual clock)', () => {
     }
   });
 
+  it('an attempt whose own timeout ends at the deadline keeps its own reason (not cut short)', async () => {
+    const clock = createVirtualClock(T0);
+    const log: { attempt: number; start: number; cut?: boolean }[] = [];
+    // timeout 1 s, deadline 2 s: attempt 2's own timeout and the deadline coincide.
+    const status = await runValidation({
+      plan: plan({ intervalMs: 1000, timeoutMs: 1000, maxDurationMs: 2000 }), clock, runner: forbidden(clock, 5000, log),
+    });
+    assert.equal(log.length, 2);
+    assert.equal(log[1]!.cut, undefined);
+    assert.equal(status.reason, 'ConnectTimeout', 'its own timeout did elapse');
+    assert.notEqual(status.lastAttempt?.cutShort, true);
+  });
+
   it('when the only attempt was cut short the cause is Cancelled, never a timeout', async () => {
     const clock = createVirtualClock(T0);
     const status = await runValidation({

@@ -132,17 +132,17 @@ export async function runValidation(opts: ValidationOptions): Promise<StatusDocu
       return finish('Aborted', { detail: `${abortDetail()} during attempt ${number}` });
     }
     if (result.cutShort) cutAttempt = result;
+    else {
+      cutAttempt = undefined;
+      lastCompleted = result;
+      if (result.outcome === 'failed') lastFailure = result;
+    }
     if (run.ended === 'deadline' && attemptDl >= deadline) {
       publish(recordAttempt(status, result, { now: end, nextAttemptAt: null, successThreshold: plan.successThreshold }).status);
       emit({ type: 'attempt', event: status.history[status.history.length - 1]!, result });
       return finishAtDeadline();
     }
 
-    if (!result.cutShort) {
-      cutAttempt = undefined;
-      lastCompleted = result;
-      if (result.outcome === 'failed') lastFailure = result;
-    }
     const passes = result.outcome === 'passed' ? status.consecutivePasses + 1 : 0;
     const failures = result.outcome === 'failed' ? status.consecutiveFailures + 1 : 0;
     const failFast = result.outcome === 'failed' && result.reason !== undefined && plan.failFastOn.includes(result.reason);
@@ -229,7 +229,7 @@ async function runAttempt(a: {
   const graceTimer = new AbortController();
   const late = await Promise.race([settled, clock.sleep(a.grace, graceTimer.signal).then(() => null)]);
   graceTimer.abort();
-  if (late) return { result: late, ended };
+  if (late) return { result: late, ended, ...(usage ? { usage } : {}) };
   return {
     result: {
       number,
