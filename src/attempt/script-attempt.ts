@@ -107,7 +107,9 @@ async function runOne(
     const took = Date.now() - sent;
     if (endedByTimerOrCancel(res) && (inflight.signal.aborted || (effective < req.timeoutMs && took >= effective - 1))) {
       const stage = stageOf(rec);
-      const by = ctx.deadlineIsValidation ? 'the validation deadline' : inflight.signal.aborted && !deadlineReached() ? 'cancellation' : `the attempt's ${humanDuration(opts.timeoutMs)} timeout`;
+      const by = inflight.signal.aborted && !deadlineReached()
+        ? 'cancellation'
+        : ctx.deadlineIsValidation ? 'the validation deadline' : `the attempt's ${humanDuration(opts.timeoutMs)} timeout`;
       markCutShort(rec, by, took);
       cutRequests.push(inFlightText(rec.method, rec.url, stage, took));
     }
