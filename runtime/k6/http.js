@@ -118,10 +118,14 @@ export function expectedStatuses(...args) {
 // k6's http_req_failed rule: a request fails on a network error or a status the callback does
 // not expect. Each request carries its rule to the host, which judges it (see
 // src/attempt/failed-requests.ts); null turns status judging off.
-let responseCallback = expectedStatuses({ min: 200, max: 399 });
+const DEFAULT_CALLBACK = expectedStatuses({ min: 200, max: 399 });
+let responseCallback = DEFAULT_CALLBACK;
 
+// The default goes as no rule at all (the host applies 200-399 itself); a script's own
+// callback goes as its lists, untouched (no array methods a script could have replaced).
 function statusRule(cb) {
-  return cb === null ? null : { exact: cb.exact.slice(), ranges: cb.ranges.map((r) => ({ min: r.min, max: r.max })) };
+  if (cb === DEFAULT_CALLBACK) return undefined;
+  return cb === null ? null : { exact: cb.exact, ranges: cb.ranges };
 }
 
 export function setResponseCallback(cb) {

@@ -21,6 +21,8 @@ import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
 import { decideVerdict } from './verdict.js';
 import { DEFAULT_STATUS_RULE, decodeStatusRule, formatStatusRule, requestFailed, type StatusRule } from './failed-requests.js';
 import { parseThresholds, type ThresholdSet } from './thresholds.js';
+import { DeadlineReached, endedByTimerOrCancel, inFlightText, markCutShort, stageOf } from './cut-short.js';
+import { humanDuration } from '../plan/duration.js';
 
 export interface ScriptAttemptOptions {
   source: ScriptSource;
@@ -82,6 +84,10 @@ async function runOne(
   let requestCount = 0;
   const failed: { count: number; first?: RequestRecord } = { count: 0 };
   let thresholds: ThresholdSet | undefined;
+  // Requests on the wire now, and those the attempt's end cut short (for "in flight").
+  const running = new Set<{ method: string; url: string; sent: number }>();
+  const cutRequests: string[] = [];
+  const deadlineReached = () => ctx.signal.reason instanceof DeadlineReached || Date.now() >= ctx.deadline;
   let engine: HttpEngine | undefined;
   const inflight = new AbortController();
   const abortInflight = () => inflight.abort();
@@ -96,18 +102,35 @@ async function runOne(
   const sendNow = async ({ req, rule }: GuestRequest): Promise<HttpResponse> => {
     if (!engine) throw new GuestError('the HTTP engine is not ready (options were not reported)');
     // Each request's timeout is cut to the time left before the attempt deadline.
-    const left = Math.max(1, ctx.deadline - Date.now());
+    const sent = Date.now();
+    const left = Math.max(1, ctx.deadline - sent);
+    const effective = Math.min(req.timeoutMs, left);
+    const pending = { method: req.method, url: opts.redactor.url(req.url), sent };
+    running.add(pending);
     const lease = budget.lease();
     let res: HttpResponse;
     try {
-      res = k6Response(await engine.exchange({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal, lease), req.responseType);
+      res = k6Response(await engine.exchange({ ...req, timeoutMs: effective }, inflight.signal, lease), req.responseType);
     } catch (err) {
       lease.release();
       throw err;
+    } finally {
+      running.delete(pending);
     }
     if (res.failure) lease.release();
     else leases.set(res, lease);
     const rec = requestRecord(req, res, opts.redactor);
+    // Ended because the attempt ended (its timer was cut to the attempt deadline, or a cancel),
+    // not by its own timeout: recorded as cut short, named in the verdict as in flight.
+    const took = Date.now() - sent;
+    if (endedByTimerOrCancel(res) && (inflight.signal.aborted || (effective < req.timeoutMs && took >= effective - 1))) {
+      const stage = stageOf(rec);
+      const by = inflight.signal.aborted && !deadlineReached()
+        ? 'cancellation'
+        : ctx.deadlineIsValidation ? 'the validation deadline' : `the attempt's ${humanDuration(opts.timeoutMs)} timeout`;
+      markCutShort(rec, by, took);
+      cutRequests.push(inFlightText(rec.method, rec.url, stage, took));
+    }
     // k6's http_req_failed, judged here on the host from the rule the script declared.
     if (requestFailed(res.status, !!res.failure || res.status === 0, rule)) {
       rec.failed = true;
@@ -179,8 +202,14 @@ async function runOne(
     if (outcome.nothingToRun) throw new UsageError(`${opts.source.origin}: ${outcome.nothingToRun}`);
     if (outcome.thrown) outcome.thrown.stack = mapStack(outcome.thrown.stack, script.modules);
     const location = outcome.thrown ? userLocation(outcome.thrown.stack, script.modules) : undefined;
+    const now = Date.now();
+    const inFlight = [...cutRequests, ...[...running].map((r) => inFlightText(r.method, r.url, 'no response yet', now - r.sent))];
     const verdict = decideVerdict({
       outcome,
+      elapsedMs: now - started,
+      deadlineReached: deadlineReached(),
+      ...(ctx.deadlineIsValidation ? { deadlineIsValidation: true } : {}),
+      ...(inFlight.length ? { inFlight } : {}),
       requests,
       requestCount,
       failedRequests: failed,
@@ -202,6 +231,7 @@ async function runOne(
       console: outcome.console.map((c) => ({ ...c, message: opts.redactor.text(c.message) })),
       ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
       ...(outcome.disposeError ? { disposeError: outcome.disposeError } : {}),
+      ...(verdict.cutShort ? { cutShort: true as const } : {}),
     };
   } finally {
     clearTimeout(deadlineTimer);

@@ -35,8 +35,9 @@ export interface RequestRecord {
   local_port: number;
   proto: string;
   timings: Timings;
-  /** Network failure reason, when the request failed in the network. */
-  reason?: NetworkReason;
+  /** Network failure reason, when the request failed in the network; `Cancelled` when the
+   *  attempt ended (its deadline, the validation deadline, a signal) before the request could. */
+  reason?: NetworkReason | 'Cancelled';
   /** Human message for a network failure (redacted). */
   message?: string;
   /** Seconds from a Retry-After header on a 429/503 response. */
@@ -70,6 +71,9 @@ export interface AttemptResult {
   /** The sandbox engine could not be freed cleanly after this attempt (a leaked handle: a bug
    *  to report). The verdict stands; the worker was replaced, so the next attempt starts fresh. */
   disposeError?: string;
+  /** The validation deadline ended this attempt before it could end by itself: its reason
+   *  (`Cancelled`) says nothing about the target, and the final verdict does not take it. */
+  cutShort?: true;
 }
 
 /** Streamed while an attempt runs, for live output. */
@@ -86,6 +90,9 @@ export type AttemptEvent =
 export type AttemptRunner = (ctx: {
   attempt: number;
   deadline: number;
+  /** True when `deadline` is the validation deadline, earlier than the attempt's own timeout:
+   *  reaching it cuts the attempt short (no request or script timeout happened). */
+  deadlineIsValidation?: boolean;
   signal: AbortSignal;
   onEvent?: (e: AttemptEvent) => void;
 }) => Promise<AttemptResult>;

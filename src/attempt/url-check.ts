@@ -8,6 +8,8 @@ import { formatExpect, statusExpected, type StatusRange } from '../plan/expect.j
 import { UsageError } from '../errors.js';
 import { tcpCheckRunner, tlsCheckRunner, validateConnUrl } from './conn-check.js';
 import { requestRecord } from './request-record.js';
+import { endedByTimerOrCancel, inFlightText, markCutShort, stageOf } from './cut-short.js';
+import { humanDuration } from '../plan/duration.js';
 import type { AttemptResult, AttemptRunner } from './types.js';
 
 export interface UrlCheck {
@@ -94,6 +96,17 @@ export function httpCheckRunner(check: UrlCheck, engineFlags: CreateEngineOption
     try {
       const res = await engine.request(req, ctx.signal);
       const rec = requestRecord(req, res, redactor);
+      // Ended by the validation deadline (its timer was cut to it) or a cancel, not by a
+      // timeout of its own: recorded as cut short, never as ConnectTimeout/RequestTimeout.
+      const elapsed = Date.now() - started;
+      const cut = endedByTimerOrCancel(res) && (ctx.signal.aborted || (!!ctx.deadlineIsValidation && elapsed >= req.timeoutMs - 1));
+      const stage = res.failure ? stageOf(res.failure) : '';
+      if (cut) markCutShort(rec, ctx.deadlineIsValidation && !ctx.signal.aborted ? 'the validation deadline' : 'cancellation', elapsed);
+      // Marked as a script's request would be (k6's http_req_failed, here by --expect).
+      if (res.failure || !statusExpected(check.expect, res.status)) {
+        rec.failed = true;
+        if (!res.failure) rec.expected = formatExpect(check.expect);
+      }
       ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
       const base = {
         number: ctx.attempt,
@@ -105,6 +118,13 @@ export function httpCheckRunner(check: UrlCheck, engineFlags: CreateEngineOption
         ...(rec.retryAfterSeconds !== undefined ? { retryAfterMs: rec.retryAfterSeconds * 1000 } : {}),
       };
       const target = `${check.method} ${rec.url}`;
+      if (cut) {
+        const how = ctx.deadlineIsValidation && !ctx.signal.aborted ? `cut short by the validation deadline after ${humanDuration(elapsed)}` : 'the attempt was cancelled';
+        return {
+          ...base, outcome: 'failed', reason: 'Cancelled', message: `${how}; in flight: ${inFlightText(check.method, rec.url, stage, elapsed)}`,
+          ...(ctx.deadlineIsValidation ? { cutShort: true as const } : {}),
+        } satisfies AttemptResult;
+      }
       if (res.failure) {
         return { ...base, outcome: 'failed', reason: res.failure.reason, message: `${target} failed: ${res.failure.message}` } satisfies AttemptResult;
       }

@@ -12,6 +12,8 @@ export interface Verdict {
   outcome: 'passed' | 'failed';
   reason?: AttemptReason;
   message: string;
+  /** The validation deadline ended the attempt (see AttemptResult.cutShort). */
+  cutShort?: true;
 }
 
 export interface VerdictInput {
@@ -28,6 +30,14 @@ export interface VerdictInput {
   location?: string;
   timeoutMs: number;
   memoryLimitBytes: number;
+  /** How long the attempt ran. */
+  elapsedMs?: number;
+  /** The attempt's deadline was reached (a cancel at that moment is the deadline, not a cancel). */
+  deadlineReached?: boolean;
+  /** That deadline was the validation deadline, earlier than the attempt's own timeout. */
+  deadlineIsValidation?: boolean;
+  /** Requests still running (or cut short) when the attempt ended: `GET url (stage, 1.2s)`. */
+  inFlight?: string[];
 }
 
 const phaseName = (p: string) => (p === 'init' ? 'the init context' : `${p}()`);
@@ -67,13 +77,21 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const failedList = requests.filter((r) => r.failed ?? !!r.reason);
   const failed = input.failedRequests ?? { count: failedList.length, ...(failedList[0] ? { first: failedList[0] } : {}) };
 
-  if (o.cancelled) return { outcome: 'failed', reason: 'Cancelled', message: `the attempt was cancelled${where}` };
-  if (o.limit === 'timeout') {
-    const pending = lastNetFailure?.reason === 'RequestTimeout' ? `; the last request (${describeRequest(lastNetFailure)}) did not finish` : '';
+  // The deadline (its own timeout, or the validation's) versus a cancel from outside.
+  const timedOut = o.limit === 'timeout' || (!!o.cancelled && !!input.deadlineReached);
+  const after = input.elapsedMs !== undefined ? ` after ${humanDuration(input.elapsedMs)}` : '';
+  const inFlight = input.inFlight?.length
+    ? `; in flight: ${input.inFlight.slice(0, 3).join(', ')}${input.inFlight.length > 3 ? ` and ${input.inFlight.length - 3} more` : ''}`
+    : lastNetFailure?.reason === 'RequestTimeout' ? `; the last request (${describeRequest(lastNetFailure)}) did not finish` : '';
+  if (timedOut && input.deadlineIsValidation) {
+    return { outcome: 'failed', reason: 'Cancelled', message: `cut short by the validation deadline${after}${where}${inFlight}`, cutShort: true };
+  }
+  if (o.cancelled && !timedOut) return { outcome: 'failed', reason: 'Cancelled', message: `the attempt was cancelled${after}${where}${inFlight}` };
+  if (timedOut) {
     return {
       outcome: 'failed',
       reason: 'ScriptTimeout',
-      message: `the attempt ran past its ${humanDuration(timeoutMs)} timeout${where}${pending}`,
+      message: `the attempt ran past its ${humanDuration(timeoutMs)} timeout${where}${inFlight}`,
     };
   }
   if (o.limit === 'memory') {

@@ -20,7 +20,7 @@ export function scriptFlags<T>(y: Argv<T>) {
     .option('secret-env', { group: SCRIPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Name of an --env variable whose value is masked in all output (repeatable)' })
     .option('secret-param', { group: SCRIPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Extra URL query parameter name to mask in output, beyond token, key, secret, password, signature… (repeatable)' })
     .option('memory-limit', { group: SCRIPT_GROUP, type: 'string', default: '64MiB', describe: 'Hard memory cap of the sandbox (e.g. 64MiB, 128Mi; at least 16MiB)' })
-    .option('timeout', { group: SCRIPT_GROUP, type: 'string', describe: 'Deadline of one attempt (Go duration) [default: 30s]' });
+    .option('timeout', { group: SCRIPT_GROUP, type: 'string', describe: 'Deadline of one attempt (Go duration, at most 596h) [default: 30s]' });
 }
 
 export function outputFlags<T>(y: Argv<T>) {

@@ -1,6 +1,7 @@
 // Runs one attempt inside the worker: a fresh engine, the prelude, the user's module,
-// then setup() → default(data) → teardown(data) as k6 would, with the event loop for
-// promises and timers. Returns what happened as plain data; never throws.
+// then setup() → default(data) (or each options.scenarios exec function, in order) →
+// teardown(data) as k6 would, with the event loop for promises and timers. Returns what
+// happened as plain data; never throws.
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import { dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
 import { guestSources } from './guest-sources.js';

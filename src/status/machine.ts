@@ -191,16 +191,19 @@ export interface FinishOptions {
   now: number;
   /** Failure cause (a reason) for DeadlineExceeded / Failed; defaults to the last attempt's reason. */
   cause?: string;
-  /** Extra detail, e.g. "stopped by SIGTERM" or which attempt was cancelled at the deadline. */
+  /** Extra detail, e.g. "stopped by SIGTERM" or which attempt was cut short at the deadline. */
   detail?: string;
+  /** The last attempt that ran to its own end, when the last one was cut short (null: none did).
+   *  The message's "last:" describes it instead of the cut-short one. */
+  lastCompleted?: AttemptResult | null;
   successThreshold?: number;
 }
 
 /** Ends validation: terminal phase, final conditions, finishedAt. */
 export function finishStatus(doc: StatusDocument, opts: FinishOptions): StatusDocument {
   const { phase, now } = opts;
-  const last = doc.lastAttempt;
-  const lastDesc = last ? describeAttempt(last) : 'no attempt finished';
+  const last = opts.lastCompleted !== undefined ? opts.lastCompleted : doc.lastAttempt;
+  const lastDesc = last ? describeAttempt(last) : opts.lastCompleted === null ? 'no attempt ran to its end' : 'no attempt finished';
   const cause = toReason(opts.cause ?? (last && last.outcome === 'failed' ? last.reason : undefined), phase === 'Aborted' ? 'Aborted' : 'NoAttempt');
   const took = humanDuration(now - parseTime(doc.startedAt));
   const n = doc.attempts;

@@ -1,6 +1,7 @@
 // `k6-preflight poll <source>`: the script of `run`, again and again on a schedule,
 // until it passes (success threshold) or the deadline.
 import type { Argv } from 'yargs';
+import { VERDICT_RULES } from '../verdict-help.js';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
 import { layerPlanInput, scriptConfig } from '../../manifest/carriers.js';
 import { planFromInput } from '../../plan/plan.js';
@@ -18,7 +19,8 @@ export function registerPoll(y: Argv) {
     (c) =>
       scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
         .positional('source', { type: 'string', demandOption: true, describe: 'validate.js/.ts, a folder a ConfigMap is mounted as, or a ConfigMap manifest' })
-        .example('$0 poll /test --interval 10s --max-duration 15m', 'in a runner init container'),
+        .example('$0 poll /test --interval 10s --max-duration 15m', 'in a runner init container')
+        .epilog(VERDICT_RULES),
     async (argv) => {
       process.exitCode = await guard(() => pollCommand(argv as unknown as PollArgs));
     },

@@ -1,5 +1,6 @@
 // `k6-preflight run <source>`: the script once, in a fresh sandbox, with a verdict.
 import type { Argv } from 'yargs';
+import { VERDICT_RULES } from '../verdict-help.js';
 import { prepareScriptAttempts } from '../../attempt/script-attempt.js';
 import { statusForSingleAttempt } from '../../status/machine.js';
 import { scriptConfig } from '../../manifest/carriers.js';
@@ -17,7 +18,8 @@ export function registerRun(y: Argv) {
       outputFlags(networkFlags(scriptFlags(c)))
         .positional('source', { type: 'string', demandOption: true, describe: 'validate.js/.ts, a folder a ConfigMap is mounted as, or a ConfigMap manifest (YAML/JSON)' })
         .example('$0 run validate.js -e TARGET=https://api.example.com', 'dry run on a laptop')
-        .example('$0 run /test --file validate.js', 'a ConfigMap mounted at /test'),
+        .example('$0 run /test --file validate.js', 'a ConfigMap mounted at /test')
+        .epilog(VERDICT_RULES),
     async (argv) => {
       process.exitCode = await guard(() => runCommand(argv as unknown as RunArgs));
     },
