@@ -10,7 +10,10 @@ import { GuestError, type OpResult } from '../sandbox/ops/types.js';
 import { Sandbox, type Settle } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
 import { mapStack, userLocation } from '../script/location.js';
-import type { ScriptSource } from '../script/source.js';
+import { readConfined, type ScriptSource } from '../script/source.js';
+import { posix } from 'node:path';
+import { createGrpcHost } from '../grpc/host.js';
+import { createWsHost } from '../ws/host.js';
 import { engineOptionsFor } from './engine-options.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
@@ -82,21 +85,36 @@ async function runOne(
     // Each request's timeout is cut to the time left before the attempt deadline.
     const left = Math.max(1, ctx.deadline - Date.now());
     const res = await engine.request({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal);
-    const rec = requestRecord(req, res, opts.redactor);
+    recordRequest(requestRecord(req, res, opts.redactor));
+    return res;
+  };
+  const recordRequest = (rec: RequestRecord) => {
     // The status keeps the latest requests (the verdict names the last ones); every request
     // is still streamed as an event.
     if (requests.length >= MAX_REQUEST_RECORDS) requests.shift();
     requests.push(rec);
     requestCount++;
     ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
-    return res;
   };
+  // gRPC and WebSocket clients: the same dial path and records, their own state per attempt.
+  let engineOpts: ReturnType<typeof engineOptionsFor>['options'] | undefined;
+  const protocolDeps = {
+    read: (name: string) => script.files.get(name) ?? (script.root ? readConfined(script.root, name) : undefined),
+    baseDir: posix.dirname(script.entry) === '.' ? '' : posix.dirname(script.entry),
+    engineOptions: () => engineOpts,
+    deadline: ctx.deadline,
+    signal: inflight.signal,
+    record: recordRequest,
+  };
+  const grpc = createGrpcHost(protocolDeps);
+  const ws = createWsHost(protocolDeps);
 
   const onOp = async (op: string, payload: any, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void> => {
     switch (op) {
       case 'options': {
         const eo = engineOptionsFor(payload?.options ?? {}, opts.engine);
         eo.notices.forEach((n) => notices.add(n));
+        engineOpts = eo.options;
         engine = createHttpEngine(eo.options);
         return;
       }
@@ -118,6 +136,8 @@ async function runOne(
         return { value: id };
       }
       default:
+        if (op.startsWith('grpc.')) return grpc.handle(op, payload, buffers, settle);
+        if (op.startsWith('ws.')) return ws.handle(op, payload, buffers, settle);
         return jarOp(op, payload, engine);
     }
   };
@@ -172,6 +192,8 @@ async function runOne(
   } finally {
     ctx.signal.removeEventListener('abort', abortInflight);
     inflight.abort();
+    grpc.close();
+    ws.close();
     await engine?.close().catch(() => undefined);
   }
 }

@@ -34,8 +34,11 @@ export interface RequestRecord {
   local_port: number;
   proto: string;
   timings: Timings;
-  /** Network failure reason, when the request failed in the network. */
-  reason?: NetworkReason;
+  /** Network failure reason, when the request failed in the network; `UnexpectedStatus` for a
+   *  gRPC call that ended with a non-OK status or a refused WebSocket upgrade. */
+  reason?: NetworkReason | 'UnexpectedStatus';
+  /** gRPC calls: the gRPC status code (0 OK). */
+  grpc_status?: number;
   /** Human message for a network failure (redacted). */
   message?: string;
   /** Seconds from a Retry-After header on a 429/503 response. */

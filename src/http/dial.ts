@@ -65,6 +65,10 @@ export interface DialTarget {
   hostname: string;
   port: number;
   proxy: ProxyTarget | null;
+  /** ALPN protocols offered in the TLS handshake (default: http/1.1). */
+  alpn?: string[];
+  /** Tunnel through the proxy with CONNECT even for a plain-text target (gRPC, WebSocket). */
+  tunnel?: boolean;
 }
 
 const now = () => performance.now();
@@ -277,6 +281,7 @@ function tlsHandshake(
   trace: HopTrace,
   signal: AbortSignal,
   forProxy: boolean,
+  alpn?: string[],
 ): Promise<tls.TLSSocket> {
   trace.phase = 'tls';
   trace.tlsStart = now();
@@ -285,6 +290,7 @@ function tlsHandshake(
     const isIpName = net.isIP(servername) !== 0;
     const t = tls.connect({
       ...tlsOptionsFor(env.opts, servername),
+      ...(alpn ? { ALPNProtocols: alpn } : {}),
       socket,
       // SNI carries names only; `host` is what the certificate is checked against.
       servername: isIpName ? undefined : servername,
@@ -435,7 +441,7 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
     socket = await connectAny(env, ips, port ?? p.port, trace, signal, true);
     remote = trace.proxy!;
     if (p.protocol === 'https:') socket = await tlsHandshake(env, socket, stripBrackets(p.hostname), trace, signal, true);
-    if (t.protocol === 'https:') {
+    if (t.protocol === 'https:' || t.tunnel) {
       await proxyConnect(socket, p, host, t.port, trace, signal, env.opts.connectTimeoutMs);
     }
   } else {
@@ -457,7 +463,7 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
   let tlsVersion = '';
   let tlsCipher = '';
   if (t.protocol === 'https:') {
-    const ts = await tlsHandshake(env, socket, host, trace, signal, false);
+    const ts = await tlsHandshake(env, socket, host, trace, signal, false, t.alpn);
     tlsVersion = tlsVersionName(ts.getProtocol());
     tlsCipher = ts.getCipher()?.standardName ?? '';
     socket = ts;
