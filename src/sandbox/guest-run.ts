@@ -249,31 +249,47 @@ function settle(
       fn.dispose();
     }
   };
+  // As in k6, a phase ends when its value has settled and the event loop has nothing left
+  // (timers, WebSocket sessions, async requests): `value` holds the settled value meanwhile.
+  let waiting: QuickJSHandle | undefined = h;
+  let value: QuickJSHandle | undefined;
+  const drop = () => {
+    waiting?.dispose();
+    value?.dispose();
+  };
+  const busy = () =>
+    hook('nextDue').consume((v) => c.getNumber(v)) >= 0 || hook('pendingOps').consume((v) => c.getNumber(v)) > 0;
   for (;;) {
     const jobs = rt.executePendingJobs();
     if (jobs.error) {
       // A job threw outside any promise chain we wait on (e.g. an interrupt inside a
       // callback): surface it as the phase's error.
-      h.dispose();
+      drop();
       return { ok: false, error: jobs.error };
     }
-    const st = c.getPromiseState(h);
-    if (st.type === 'fulfilled') {
-      if (st.notAPromise) return { ok: true, value: h };
-      h.dispose();
-      return { ok: true, value: st.value };
+    if (waiting) {
+      const st = c.getPromiseState(waiting);
+      if (st.type === 'fulfilled') {
+        if (st.notAPromise) value = waiting;
+        else {
+          waiting.dispose();
+          value = st.value;
+        }
+        waiting = undefined;
+      } else if (st.type === 'rejected') {
+        waiting.dispose();
+        value?.dispose();
+        return { ok: false, error: st.error };
+      }
     }
-    if (st.type === 'rejected') {
-      h.dispose();
-      return { ok: false, error: st.error };
-    }
+    if (value && (!loop || !busy())) return { ok: true, value };
     if (!loop) {
-      h.dispose();
+      drop();
       return { ok: false, error: c.newError('the runtime prelude did not settle') };
     }
     const now = Date.now();
     if (channel.cancelled() || now >= deadline) {
-      h.dispose();
+      drop();
       return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
     }
     // Deliver finished async operations first, then due timers.
@@ -300,7 +316,7 @@ function settle(
     }
     const pending = hook('pendingOps').consume((v) => c.getNumber(v));
     if (due < 0 && pending === 0) {
-      h.dispose();
+      drop();
       return { ok: false, error: c.newError('the promise can never settle: nothing is pending (no timer, no request)') };
     }
     const until = Math.min(due >= 0 ? due : Infinity, deadline);

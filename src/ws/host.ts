@@ -68,7 +68,7 @@ export function createWsHost(deps: WsHostDeps): WsHost {
   const getDialer = () => {
     if (!dialer) {
       const o = deps.engineOptions();
-      if (!o) throw new GuestError('Using websockets in the init context is not supported');
+      if (!o) throw new GuestError('using websockets in the init context is not supported');
       dialer = createStreamDialer(o);
     }
     return dialer;
@@ -140,6 +140,25 @@ export function createWsHost(deps: WsHostDeps): WsHost {
       handshakeTimeout: Math.max(1, timeoutMs - (sentAt - started)),
     } as WebSocket.ClientOptions);
     const ctx = { host: u.hostname, target: info.remote, source: info.local };
+    // Listeners go on before the handshake ends: a server may speak first (a ping at once).
+    const c: Conn = { ws, queue: [], queuedBytes: 0, closed: false };
+    let isOpen = false;
+    ws.on('error', (e: Error) => {
+      if (isOpen) push(c, { type: 'error', error: e.message });
+    });
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+      if (isBinary) push(c, { type: 'binaryMessage', buf: 0 }, new Uint8Array(buf));
+      else push(c, { type: 'message', data: buf.toString('utf8') });
+    });
+    ws.on('ping', () => push(c, { type: 'ping' }));
+    ws.on('pong', () => push(c, { type: 'pong' }));
+    ws.on('close', (code: number, reason: Buffer) => {
+      if (!isOpen) return;
+      c.closed = true;
+      c.queue.push({ ev: { type: 'close', code, reason: reason.toString('utf8') } });
+      c.wake?.();
+    });
     const outcome = await new Promise<{ ok: true } | { ok: false; failure?: NetFailure; refused?: IncomingMessage }>((resolve) => {
       const onAbort = () => {
         ws.terminate();
@@ -153,7 +172,10 @@ export function createWsHost(deps: WsHostDeps): WsHost {
         ws.off('unexpected-response', onRefused);
         resolve(r);
       };
-      const onOpen = () => done({ ok: true });
+      const onOpen = () => {
+        isOpen = true;
+        done({ ok: true });
+      };
       const onError = (e: Error) => {
         const f = /timed out/i.test(e.message) ? requestTimeout('wait', timeoutMs, ctx) : exchangeFailure(e, 'wait', ctx);
         done({ ok: false, failure: f });
@@ -205,21 +227,7 @@ export function createWsHost(deps: WsHostDeps): WsHost {
     response.status_text = '101 Switching Protocols';
     rec({});
     const id = ++seq;
-    const c: Conn = { ws, queue: [], queuedBytes: 0, closed: false };
     conns.set(id, c);
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
-      if (isBinary) push(c, { type: 'binaryMessage', buf: 0 }, new Uint8Array(buf));
-      else push(c, { type: 'message', data: buf.toString('utf8') });
-    });
-    ws.on('ping', () => push(c, { type: 'ping' }));
-    ws.on('pong', () => push(c, { type: 'pong' }));
-    ws.on('error', (e: Error) => push(c, { type: 'error', error: e.message }));
-    ws.on('close', (code: number, reason: Buffer) => {
-      c.closed = true;
-      c.queue.push({ ev: { type: 'close', code, reason: reason.toString('utf8') } });
-      c.wake?.();
-    });
     return { id, response };
   }
 
