@@ -8,6 +8,7 @@ import { formatExpect, statusExpected, type StatusRange } from '../plan/expect.j
 import { UsageError } from '../errors.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner } from './types.js';
+import { PROTOCOL_CHECKS } from './checks/index.js';
 
 export interface UrlCheck {
   url: string;
@@ -25,7 +26,10 @@ export function checkableUrl(url: string): string {
   } catch {
     throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health)`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${url}: only http:// and https:// URLs can be checked`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:' && !PROTOCOL_CHECKS[u.protocol]) {
+    throw new UsageError(`${url}: only http://, https://, grpc://, grpcs://, ws:// and wss:// URLs can be checked`);
+  }
+  if (PROTOCOL_CHECKS[u.protocol] && u.protocol.startsWith('grpc') && !u.port) throw new UsageError(`${url}: a gRPC URL needs a port (grpc://host:port[/service])`);
   return url;
 }
 
@@ -37,6 +41,8 @@ const EXCERPT_CHARS = 200;
 
 export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
   const options: CreateEngineOptions & EngineOptions = { ...defaultEngineOptions(), ...engineFlags };
+  const protocolCheck = PROTOCOL_CHECKS[new URL(check.url).protocol];
+  if (protocolCheck) return protocolCheck(new URL(check.url), engineFlags, redactor);
   return async (ctx) => {
     const started = Date.now();
     const engine = createHttpEngine(options);

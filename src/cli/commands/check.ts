@@ -21,7 +21,7 @@ export function registerCheck(y: Argv) {
     'Poll a URL until it answers with an expected status (no script)',
     (c) =>
       scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
-        .positional('url', { type: 'string', demandOption: true, describe: 'http:// or https:// URL' })
+        .positional('url', { type: 'string', demandOption: true, describe: 'http(s)://, grpc(s)://host:port[/service] or ws(s):// URL' })
         .option('method', { group: 'Check:', type: 'string', default: 'GET', describe: 'HTTP method' })
         .option('expect', { group: 'Check:', type: 'string', describe: 'Expected status codes and ranges, e.g. 200,204 or 200-299 [default: 200-399]' })
         .option('header', { group: 'Check:', alias: 'H', type: 'string', array: true, default: [] as string[], describe: "Request header 'Name: value' (repeatable)" })
