@@ -23,7 +23,7 @@ after(async () => {
 });
 
 function check(url: string, engine: Partial<EngineOptions> = {}): Promise<AttemptResult> {
-  const runner = urlCheckRunner({ url: checkableUrl(url), method: 'GET', expect: [{ min: 200, max: 399 }], headers: {} }, engine, createRedactor());
+  const runner = urlCheckRunner({ url: checkableUrl(url), method: 'GET', expect: [[200, 399]], headers: {} }, engine, createRedactor());
   return runner({ attempt: 1, deadline: Date.now() + 5000, signal: new AbortController().signal });
 }
 

@@ -5,7 +5,8 @@ import descriptor from 'protobufjs/ext/descriptor.js';
 import { Code, CODE_NAMES, type CallResult, type GrpcConnection } from './connection.js';
 import { rootFromDescriptorSet } from './proto.js';
 
-const root = protobuf.parse(`
+// Parsed on first use: a validation without gRPC pays nothing for it.
+const SCHEMA = `
 syntax = "proto3";
 package k6p;
 message HealthCheckRequest { string service = 1; }
@@ -26,25 +27,34 @@ message FileDescriptorResponse { repeated bytes file_descriptor_proto = 1; }
 message ListServiceResponse { repeated ServiceResponse service = 1; }
 message ServiceResponse { string name = 1; }
 message ErrorResponse { int32 error_code = 1; string error_message = 2; }
-`, { keepCase: true }).root;
+`;
 
-const HealthReq = root.lookupType('k6p.HealthCheckRequest');
-const HealthRes = root.lookupType('k6p.HealthCheckResponse');
-const ReflReq = root.lookupType('k6p.ServerReflectionRequest');
-const ReflRes = root.lookupType('k6p.ServerReflectionResponse');
+let types: Record<'HealthReq' | 'HealthRes' | 'ReflReq' | 'ReflRes', protobuf.Type> | undefined;
+function t() {
+  if (!types) {
+    const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
+    types = {
+      HealthReq: root.lookupType('k6p.HealthCheckRequest'),
+      HealthRes: root.lookupType('k6p.HealthCheckResponse'),
+      ReflReq: root.lookupType('k6p.ServerReflectionRequest'),
+      ReflRes: root.lookupType('k6p.ServerReflectionResponse'),
+    };
+  }
+  return types;
+}
 
 export const HEALTH_CHECK_PATH = '/grpc.health.v1.Health/Check';
 export const SERVING_STATUS: Record<number, string> = { 0: 'UNKNOWN', 1: 'SERVING', 2: 'NOT_SERVING', 3: 'SERVICE_UNKNOWN' };
 
 export function healthRequest(service: string): Uint8Array {
-  return HealthReq.encode({ service }).finish();
+  return t().HealthReq.encode({ service }).finish();
 }
 
 /** The serving status of a health answer (0 UNKNOWN when the body is missing). */
 export function healthStatus(res: CallResult): number {
   const m = res.messages[0];
   if (!m) return 0;
-  return Number((HealthRes.decode(m) as unknown as { status?: number }).status ?? 0);
+  return Number((t().HealthRes.decode(m) as unknown as { status?: number }).status ?? 0);
 }
 
 /** Why reflection failed: a status from the server or the network. */
@@ -64,7 +74,7 @@ const MAX_REFLECTED_FILES = 500;
 export async function reflect(conn: GrpcConnection, metadata: Record<string, string[]>, timeoutMs: number, signal?: AbortSignal): Promise<protobuf.Root> {
   let version = 'v1';
   const ask = async (reqs: object[]): Promise<Record<string, any>[]> => {
-    const bytes = reqs.map((r) => ReflReq.encode(r).finish());
+    const bytes = reqs.map((r) => t().ReflReq.encode(r).finish());
     let res = await conn.call(`/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`, bytes, metadata, timeoutMs, signal);
     if (res.status === Code.Unimplemented && version === 'v1') {
       version = 'v1alpha';
@@ -73,7 +83,7 @@ export async function reflect(conn: GrpcConnection, metadata: Record<string, str
     if (res.status !== Code.OK) {
       throw new ReflectionError(`can't list services: rpc error: code = ${CODE_NAMES[res.status] ?? res.status} desc = ${res.statusMessage}`, res);
     }
-    return res.messages.map((m) => ReflRes.toObject(ReflRes.decode(m), { bytes: Array }) as Record<string, any>);
+    return res.messages.map((m) => t().ReflRes.toObject(t().ReflRes.decode(m), { bytes: Array }) as Record<string, any>);
   };
   const listed = await ask([{ list_services: '*' }]);
   const services = (listed[0]?.list_services_response?.service ?? [])
