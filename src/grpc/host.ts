@@ -8,7 +8,7 @@ import { createStreamDialer, type StreamDialer } from '../http/stream-dial.js';
 import type { EngineOptions } from '../http/types.js';
 import type { RequestRecord } from '../attempt/types.js';
 import { GuestError, type OpResult } from '../sandbox/ops/types.js';
-import { Code, CODE_NAMES, GrpcConnection, type CallResult } from './connection.js';
+import { Code, CODE_NAMES, DEFAULT_MAX_RECEIVE, GrpcConnection, type CallResult } from './connection.js';
 import { jsonToMessage, messageToJson } from './json.js';
 import { loadProtoFiles, methodsOf, ProtoError, rootFromDescriptorSet, type MethodDef, type MethodInfo, type ReadFile } from './proto.js';
 import { HEALTH_CHECK_PATH, healthRequest, healthStatus, reflect, ReflectionError } from './services.js';
@@ -185,7 +185,8 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
                 timeoutMs,
                 userAgent: d.opts.userAgent,
                 ...(typeof p?.authority === 'string' ? { authority: p.authority } : {}),
-                ...(Number.isInteger(p?.maxReceiveSize) && p.maxReceiveSize > 0 ? { maxReceiveSize: p.maxReceiveSize } : {}),
+                // The script may lower the limit; --max-body caps it.
+                maxReceiveSize: Math.min(Number.isInteger(p?.maxReceiveSize) && p.maxReceiveSize > 0 ? p.maxReceiveSize : DEFAULT_MAX_RECEIVE, d.opts.maxBodyBytes),
               },
               deps.signal,
             );

@@ -1,6 +1,7 @@
 // The host half of k6/ws and k6/websockets for one attempt: WebSocket connections (the `ws`
 // package on a socket from the project's dial path) whose events queue here until the guest
 // asks for them. Every handshake is recorded like an HTTP request.
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
@@ -64,6 +65,10 @@ export interface HandshakeResponse {
 export function createWsHost(deps: WsHostDeps): WsHost {
   const conns = new Map<number, Conn>();
   let seq = 0;
+  /** Sockets being opened or open: what the bound counts. */
+  let live = 0;
+  // Each waiting socket listens for the attempt's end.
+  setMaxListeners(4 * MAX_WS_SOCKETS, deps.signal);
   let dialer: StreamDialer | undefined;
   const getDialer = () => {
     if (!dialer) {
@@ -97,7 +102,22 @@ export function createWsHost(deps: WsHostDeps): WsHost {
       throw new GuestError(`invalid URL: ${raw}`);
     }
     if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new GuestError(`malformed ws or wss URL: ${d.redactor.url(raw)} (use ws:// or wss://)`);
-    if (conns.size >= MAX_WS_SOCKETS) throw new GuestError(`too many WebSocket connections (at most ${MAX_WS_SOCKETS} open per attempt)`);
+    if (live >= MAX_WS_SOCKETS) throw new GuestError(`too many WebSocket connections (at most ${MAX_WS_SOCKETS} open per attempt)`);
+    live++;
+    let counted = true;
+    const release = () => {
+      if (counted) live--;
+      counted = false;
+    };
+    try {
+      return await openCounted(p, d, raw, u, release);
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  async function openCounted(p: any, d: StreamDialer, raw: string, u: URL, release: () => void): Promise<{ id: number; response: HandshakeResponse; failed?: string }> {
     if (u.password) d.redactor.addSecret(decodeURIComponent(u.password));
     const secure = u.protocol === 'wss:';
     const port = u.port ? Number(u.port) : secure ? 443 : 80;
@@ -122,6 +142,7 @@ export function createWsHost(deps: WsHostDeps): WsHost {
       Object.assign(response, { error: s.error, error_code: s.error_code, remote_ip: s.remote_ip, remote_port: s.remote_port, local_ip: s.local_ip, local_port: s.local_port });
       response.timings.duration = performance.now() - started;
       rec({ reason: s.reason, message: s.message });
+      release();
       return { id: 0, response, failed: s.error };
     }
     const { socket, info, timings } = opened;
@@ -154,6 +175,7 @@ export function createWsHost(deps: WsHostDeps): WsHost {
     ws.on('ping', () => push(c, { type: 'ping' }));
     ws.on('pong', () => push(c, { type: 'pong' }));
     ws.on('close', (code: number, reason: Buffer) => {
+      release();
       if (!isOpen) return;
       c.closed = true;
       c.queue.push({ ev: { type: 'close', code, reason: reason.toString('utf8') } });
@@ -212,6 +234,7 @@ export function createWsHost(deps: WsHostDeps): WsHost {
           reason: 'UnexpectedStatus',
           message: d.redactor.text(`the WebSocket upgrade was refused: ${response.status_text} from ${ep(info.local)} to ${ep(info.remote)} (expected 101 Switching Protocols)${hint}`),
         });
+        release();
         return { id: 0, response, failed: 'websocket: bad handshake' };
       }
       const f = outcome.failure ?? new NetFailure(1000, 'websocket: handshake failed', 'NetworkError', 'wait', 'the WebSocket handshake failed', '', ctx);
@@ -221,6 +244,7 @@ export function createWsHost(deps: WsHostDeps): WsHost {
       response.error = s.error;
       response.error_code = s.error_code;
       rec({ reason: s.reason, message: s.message });
+      release();
       return { id: 0, response, failed: s.error };
     }
     response.status = 101;
