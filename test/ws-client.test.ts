@@ -166,3 +166,70 @@ export default function () {
 }`,
   );
 });
+
+test('through a proxy: a CONNECT tunnel for ws:// (as Go clients do) and for gRPC', async () => {
+  const { startProxy } = await import('./fixtures/http/proxy.js');
+  const { startGrpcServer } = await import('./fixtures/grpc/server.js');
+  const grpcSrv = await startGrpcServer();
+  const proxy = await startProxy({ names: { 'app.test': '127.0.0.1' } });
+  try {
+    const r = await runScript(
+      `import ws from 'k6/ws';
+import grpc from 'k6/net/grpc';
+import { check } from 'k6';
+export default function () {
+  const res = ws.connect('ws://app.test:${srv.port}/echo', {}, (s) => { s.on('open', () => s.close()); });
+  check(res, { 'upgraded through the proxy': (r) => r.status === 101 });
+  const c = new grpc.Client();
+  c.connect('app.test:${grpcSrv.port}', { plaintext: true });
+  check(c.healthCheck(), { 'gRPC through the proxy': (r) => r.status === grpc.HealthCheckServing });
+}`,
+      { engine: { proxy: proxy.url } },
+    );
+    assert.equal(r.outcome, 'passed', r.message);
+    assert.deepEqual(proxy.lines, [`CONNECT app.test:${srv.port} HTTP/1.1`, `CONNECT app.test:${grpcSrv.port} HTTP/1.1`]);
+  } finally {
+    await proxy.close();
+    await grpcSrv.close();
+  }
+});
+
+test('secrets in a WebSocket URL never reach output', async () => {
+  const r = await runScript(
+    `import ws from 'k6/ws';
+export default function () { ws.connect(__ENV.URL, {}, (s) => s.on('open', () => s.close())); }`,
+    { env: { URL: srv.url('/echo?token=hunter2').replace('ws://', 'ws://user:pa55word@') } },
+  );
+  const all = JSON.stringify(r);
+  assert.equal(r.outcome, 'passed', r.message);
+  assert.ok(!all.includes('hunter2') && !all.includes('pa55word'), all);
+});
+
+test('cancelling the attempt mid-session ends it: Cancelled', async () => {
+  const ac = new AbortController();
+  const before = srv.upgrades.length;
+  // Cancel once the session is up (the server got the script's message).
+  const watch = setInterval(() => {
+    if (srv.received.includes('cancel-me')) {
+      clearInterval(watch);
+      ac.abort();
+    }
+  }, 20);
+  const r = await runScript(
+    `import ws from 'k6/ws';
+export default function () { ws.connect(__ENV.URL, {}, (s) => s.on('open', () => s.send('cancel-me'))); }`,
+    { env: { URL: srv.url('/echo') }, signal: ac.signal, timeoutMs: 20_000 },
+  );
+  clearInterval(watch);
+  assert.equal(r.reason, 'Cancelled');
+  assert.equal(srv.upgrades.length, before + 1);
+});
+
+test('a session that never closes ends at the attempt deadline (ScriptTimeout)', async () => {
+  const r = await runScript(
+    `import { WebSocket } from 'k6/websockets';
+export default function () { const w = new WebSocket(__ENV.URL); w.onopen = () => w.send('x'); }`,
+    { env: { URL: srv.url('/echo') }, timeoutMs: 1500 },
+  );
+  assert.equal(r.reason, 'ScriptTimeout');
+});

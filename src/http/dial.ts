@@ -370,10 +370,13 @@ function proxyConnect(
         finish(proxyStatusFailure(status, m[2] ?? '', ctx()));
         return;
       }
-      // Bytes after the CONNECT response belong to the tunnel (the TLS server hello).
+      // Bytes after the CONNECT response belong to the tunnel (a server that speaks first,
+      // like an HTTP/2 server's SETTINGS): keep them for whoever reads the socket next, after
+      // this reader is gone (unshift re-emits them at once to a listener still attached).
       const rest = buf.subarray(end + 4);
-      if (rest.length > 0) socket.unshift(rest);
+      if (rest.length > 0) socket.pause(); // buffered until the next reader (http2 reads what is buffered)
       finish(null);
+      if (rest.length > 0) socket.unshift(rest);
     };
     const onError = (e: Error) => finish(connectFailure(e, ctx(), true));
     const onClose = () => finish(asProxyFailure(new NetFailure(1000, 'proxyconnect tcp: EOF', 'ProxyFailed', 'proxy', 'the proxy closed the connection during CONNECT', '', ctx())));

@@ -120,7 +120,8 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
-      limit ??= classifyLimit(d);
+      // The event loop gave up at the deadline (a promise, timer or socket still pending).
+      limit ??= classifyLimit(d) ?? (Date.now() >= cmd.deadline && !channel.cancelled() ? 'timeout' : undefined);
     };
 
     const ns = runPhase('init', () => {
