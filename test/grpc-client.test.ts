@@ -230,3 +230,29 @@ export default () => {
 }`,
   );
 });
+
+test('TLS (plaintext off): the configured trust decides, h2 negotiated through ALPN', async (t) => {
+  const { haveOpenssl, makePki } = await import('./fixtures/http/certs.js');
+  if (!haveOpenssl()) return t.skip('openssl is not installed');
+  const pki = makePki();
+  const tls = await startGrpcServer({ tls: { cert: pki.serverCert, key: pki.serverKey } });
+  const script = `import grpc from 'k6/net/grpc';
+import { check } from 'k6';
+const client = new grpc.Client();
+export default () => {
+  client.connect('localhost:${tls.port}', { reflect: true });
+  const res = client.invoke('main.FeatureExplorer/GetFeature', { latitude: 410248224 });
+  check(res, { ok: (r) => r.status === grpc.StatusOK });
+}`;
+  try {
+    const untrusted = await runScript(script);
+    assert.equal(untrusted.reason, 'TLSHandshakeFailed');
+    assert.match(untrusted.message, /unknown authority/);
+    const trusted = await runScript(script, { engine: { ca: [pki.caCert] } });
+    assert.equal(trusted.outcome, 'passed', trusted.message);
+    assert.equal(trusted.requests.at(-1)!.url, `grpcs://localhost:${tls.port}/main.FeatureExplorer/GetFeature`);
+  } finally {
+    await tls.close();
+    pki.cleanup();
+  }
+});
