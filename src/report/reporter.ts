@@ -114,7 +114,8 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean }
           const head = `  ${r.method} ${r.url}`;
           const took = style.dim(`${Math.round(r.timings.duration || 0)} ms`);
           if (r.reason) return write(`${head} ${style.bad(`✗ ${r.reason}`)} ${style.dim(r.message ?? r.error)}`);
-          const st = r.status >= 400 ? style.bad(String(r.status)) : style.ok(String(r.status));
+          // A gRPC call that reached here ended OK (a non-OK status carries a reason).
+          const st = r.grpc_status !== undefined ? style.ok('OK') : r.status >= 400 ? style.bad(String(r.status)) : style.ok(String(r.status));
           return write(`${head} → ${st} ${took}`);
         }
         case 'check':
