@@ -124,7 +124,7 @@ ${ptv.split('\n').map((l) => '    ' + l).join('\n')}
     ['connectivityCheck: {url: "http://a", method: get}',
       'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.method: "get" is not one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (did you mean GET?)'],
     ['connectivityCheck: {url: "ftp://a"}',
-      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: "ftp://a" is not valid (http:// or https:// URL to request)'],
+      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: "ftp://a" is not valid (URL to check: http(s):// (a request), grpc(s)://host:port[/service] (health SERVING) or ws(s):// (the upgrade succeeds))'],
     ['connectivityCheck: {method: GET}',
       'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: is required'],
     ['connectivityCheck: {url: "http://a", expectedStatusCodes: [200, 700]}',
