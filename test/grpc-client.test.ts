@@ -256,3 +256,29 @@ export default () => {
     pki.cleanup();
   }
 });
+
+test('loadProtoset: a FileDescriptorSet beside the script; discardResponseMessage', async () => {
+  const protobuf = (await import('protobufjs')).default;
+  await import('protobufjs/ext/descriptor.js');
+  const descriptor = (await import('protobufjs/ext/descriptor.js')).default;
+  const root = new protobuf.Root();
+  protobuf.parse(protoFiles['protos/route_guide.proto'].replace('import "google/protobuf/wrappers.proto";', '').replace('google.protobuf.StringValue note = 6;', ''), root, { keepCase: true });
+  root.resolveAll();
+  const set = (root as unknown as { toDescriptor(s: string): object }).toDescriptor('proto3');
+  const bytes = descriptor.FileDescriptorSet.encode(set as never).finish();
+  await expectPass(
+    `${IS}
+import grpc from 'k6/net/grpc';
+const client = new grpc.Client();
+const methods = client.loadProtoset('defs/route_guide.protoset');
+export default () => {
+  is('methods', methods.length, 4);
+  client.connect(__ENV.ADDR, { plaintext: true });
+  const res = client.invoke('main.FeatureExplorer/GetFeature', { latitude: 410248224, longitude: 1 });
+  is('invoke', [res.status, res.message.name], [0, 'Patriots Path, Mendham, NJ 07945, USA']);
+  const d = client.invoke('main.FeatureExplorer/GetFeature', { latitude: 1 }, { discardResponseMessage: true });
+  is('discarded', [d.status, d.message], [0, {}]);
+}`,
+    { env: { ADDR: srv.address }, files: { 'defs/route_guide.protoset': bytes } },
+  );
+});

@@ -129,9 +129,10 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
     const started = performance.now();
     const r = await c.conn.call(path, [body], metadataFrom(p?.metadata), timeoutMs, deps.signal);
     record(c, path, started, r);
-    const message = r.status === Code.OK && r.messages[0] && !p?.discardResponseMessage
-      ? safeJson(def.response, r.messages[0])
-      : p?.discardResponseMessage ? null : messageToJson(def.response, new Uint8Array(0));
+    // k6: a discarded message is an empty object; a failed call shows the empty response.
+    const message = p?.discardResponseMessage
+      ? {}
+      : safeJson(def.response, r.status === Code.OK && r.messages[0] ? r.messages[0] : new Uint8Array(0));
     return {
       status: r.status,
       message,
