@@ -282,3 +282,32 @@ export default () => {
     { env: { ADDR: srv.address }, files: { 'defs/route_guide.protoset': bytes } },
   );
 });
+
+test('connect({ tls }): per-connection CAs and client certificate (mutual TLS), as k6 takes them', async (t) => {
+  const { haveOpenssl, makePki } = await import('./fixtures/http/certs.js');
+  if (!haveOpenssl()) return t.skip('openssl is not installed');
+  const pki = makePki();
+  const mtls = await startGrpcServer({ tls: { cert: pki.serverCert, key: pki.serverKey, clientCa: pki.caCert } });
+  const files = { 'certs/ca.pem': pki.caCert, 'certs/client.pem': pki.clientCert, 'certs/client.key': pki.clientKey };
+  const script = (tls: string) => `${IS}
+import grpc from 'k6/net/grpc';
+const ca = open('certs/ca.pem'), cert = open('certs/client.pem'), key = open('certs/client.key');
+const client = new grpc.Client();
+export default () => {
+  client.connect('localhost:${mtls.port}', { tls: ${tls} });
+  is('serving', client.healthCheck().status, grpc.HealthCheckServing);
+}`;
+  try {
+    const ok = await runScript(script('{ cacerts: [ca], cert, key }'), { files });
+    assert.equal(ok.outcome, 'passed', ok.message);
+    const noCert = await runScript(script('{ cacerts: [ca] }'), { files });
+    assert.equal(noCert.reason, 'TLSHandshakeFailed');
+    assert.match(noCert.message, /the server rejected the client certificate/);
+    assert.equal(noCert.requests[0]!.url, `grpcs://localhost:${mtls.port}`);
+    const bad = await runScript(script("{ cert: 'nope', key }"), { files });
+    assert.match(bad.message, /invalid tls cert value, it needs to be a PEM formatted string/);
+  } finally {
+    await mtls.close();
+    pki.cleanup();
+  }
+});

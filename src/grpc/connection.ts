@@ -3,7 +3,7 @@
 // gRPC status (and a classified failure when the network, not the server, ended it).
 import * as http2 from 'node:http2';
 import { performance } from 'node:perf_hooks';
-import { NetFailure, exchangeFailure, requestTimeout, type FailureContext } from '../http/causes.js';
+import { NetFailure, exchangeFailure, requestTimeout, tlsFailure, type FailureContext } from '../http/causes.js';
 import type { ConnInfo } from '../http/dial.js';
 import type { StreamDialer } from '../http/stream-dial.js';
 import type { Timings } from '../http/types.js';
@@ -43,6 +43,7 @@ export interface ConnectOptions {
   authority?: string;
   userAgent: string;
   maxReceiveSize?: number;
+  tls?: { ca?: string[]; cert?: string; key?: string; passphrase?: string };
 }
 
 /** Headers grpc-go keeps out of the metadata it reports. */
@@ -97,7 +98,7 @@ export class GrpcConnection {
   /** Dials and waits for the server's HTTP/2 settings; rejects with a NetFailure. */
   static async connect(dialer: StreamDialer, o: ConnectOptions, signal?: AbortSignal): Promise<GrpcConnection> {
     const started = now();
-    const { socket, info, timings } = await dialer.open({ secure: !o.plaintext, hostname: o.host, port: o.port, alpn: ['h2'] }, o.timeoutMs, signal);
+    const { socket, info, timings } = await dialer.open({ secure: !o.plaintext, hostname: o.host, port: o.port, alpn: ['h2'], ...(o.tls ? { tls: o.tls } : {}) }, o.timeoutMs, signal);
     const address = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
     const ctx: FailureContext = { host: o.host, target: info.remote, source: info.local };
     if (!o.plaintext && (socket as { alpnProtocol?: string | false }).alpnProtocol !== 'h2') {
@@ -105,6 +106,10 @@ export class GrpcConnection {
       throw new NetFailure(1000, 'credentials: cannot check peer: missing selected ALPN property', 'NetworkError', 'tls', 'the TLS server did not negotiate HTTP/2 (ALPN h2)', 'the port is not a gRPC server over TLS (plaintext: true for a plain-text server)', { ...ctx, elapsedMs: now() - started });
     }
     const session = http2.connect(`${o.plaintext ? 'http' : 'https'}://${address}`, { createConnection: () => socket, maxSessionMemory: 16 });
+    // Errors end the calls in flight and are reported there (or by the wait below); a session
+    // error must never be an uncaught exception, also after a failed connect.
+    session.on('error', () => undefined);
+    socket.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       const left = Math.max(1, o.timeoutMs - (now() - started));
       const done = (err?: NetFailure) => {
@@ -113,6 +118,7 @@ export class GrpcConnection {
         session.off('remoteSettings', ok);
         session.off('error', onError);
         session.off('close', onClose);
+        socket.off('error', onError);
         if (err) {
           err.ctx.elapsedMs = now() - started;
           session.destroy();
@@ -120,7 +126,8 @@ export class GrpcConnection {
         } else resolve();
       };
       const ok = () => done();
-      const onError = (e: Error) => done(notHttp2(e, ctx));
+      // TLS 1.3 servers reject a client certificate after the handshake: the alert arrives here.
+      const onError = (e: Error) => done(/SSL|TLS|ALERT/i.test(`${(e as { code?: string }).code ?? ''} ${e.message}`) ? tlsFailure(e, ctx) : notHttp2(e, ctx));
       const onClose = () => done(notHttp2(new Error('closed'), ctx));
       const timer = setTimeout(() => done(requestTimeout('wait', o.timeoutMs, ctx)), left);
       const onAbort = () => done(requestTimeout('wait', null, ctx));
@@ -128,8 +135,8 @@ export class GrpcConnection {
       session.once('remoteSettings', ok);
       session.once('error', onError);
       session.once('close', onClose);
+      socket.once('error', onError);
     });
-    session.on('error', () => undefined); // later errors end the calls in flight, reported there
     return new GrpcConnection(session, info, timings, o, address);
   }
 

@@ -33,6 +33,7 @@ const MAX_PROTO_FILE = 4 * 1024 * 1024;
 
 interface ClientState {
   methods: Map<string, MethodDef>;
+  secure?: boolean;
   conn?: GrpcConnection;
   address?: string;
 }
@@ -81,7 +82,7 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
   function record(c: ClientState, path: string, started: number, r: CallResult | null, failure?: NetFailure): void {
     const d = getDialer();
     const conn = c.conn;
-    const scheme = conn && conn.info.tlsVersion ? 'grpcs' : 'grpc';
+    const scheme = c.secure ? 'grpcs' : 'grpc';
     const url = d.redactor.url(`${scheme}://${c.address ?? ''}${path}`);
     const f = failure ?? r?.failure;
     const rec: RequestRecord = {
@@ -176,6 +177,8 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
           const timeoutMs = Math.min(numberOr(p?.timeoutMs, DEFAULT_CONNECT_TIMEOUT_MS), timeLeft());
           const started = performance.now();
           const plaintext = !!p?.plaintext;
+          c.secure = !plaintext;
+          if (typeof p?.tls?.password === 'string' && p.tls.password) d.redactor.addSecret(p.tls.password);
           try {
             c.conn = await GrpcConnection.connect(
               d,
@@ -187,6 +190,7 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
                 userAgent: d.opts.userAgent,
                 ...(typeof p?.authority === 'string' ? { authority: p.authority } : {}),
                 // The script may lower the limit; --max-body caps it.
+                ...(p?.tls ? { tls: tlsParams(p.tls) } : {}),
                 maxReceiveSize: Math.min(Number.isInteger(p?.maxReceiveSize) && p.maxReceiveSize > 0 ? p.maxReceiveSize : DEFAULT_MAX_RECEIVE, d.opts.maxBodyBytes),
               },
               deps.signal,
@@ -244,6 +248,23 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
       dialer?.close();
     },
   };
+}
+
+/** k6's `tls` connect parameter: { cert, key, password, cacerts } (PEM strings). */
+function tlsParams(t: any): { ca?: string[]; cert?: string; key?: string; passphrase?: string } {
+  if (!t || typeof t !== 'object') throw new GuestError("invalid grpc.connect() parameters: invalid tls value, expected (optional) keys: cert, key, password, and cacerts");
+  const pem = (v: unknown, what: string) => {
+    if (typeof v !== 'string' || !v.includes('-----BEGIN')) throw new GuestError(`invalid grpc.connect() parameters: invalid tls ${what} value, it needs to be a PEM formatted string`);
+    return v;
+  };
+  const out: { ca?: string[]; cert?: string; key?: string; passphrase?: string } = {};
+  if (t.cert !== undefined || t.key !== undefined) {
+    out.cert = pem(t.cert, 'cert');
+    out.key = pem(t.key, 'key');
+  }
+  if (typeof t.password === 'string' && t.password) out.passphrase = t.password;
+  if (t.cacerts !== undefined) out.ca = (Array.isArray(t.cacerts) ? t.cacerts : [t.cacerts]).map((c: unknown) => pem(c, 'cacerts'));
+  return out;
 }
 
 function ep(e: { ip: string; port: number }): string {

@@ -67,6 +67,8 @@ export interface DialTarget {
   proxy: ProxyTarget | null;
   /** ALPN protocols offered in the TLS handshake (default: http/1.1). */
   alpn?: string[];
+  /** Per-connection TLS additions (k6 grpc `connect({ tls })`): extra CAs, a client certificate. */
+  tls?: { ca?: string[]; cert?: string; key?: string; passphrase?: string };
   /** Tunnel through the proxy with CONNECT even for a plain-text target (gRPC, WebSocket). */
   tunnel?: boolean;
 }
@@ -267,6 +269,19 @@ export function tlsOptionsFor(opts: EngineOptions, host: string): tls.Connection
   return o;
 }
 
+/** Per-connection CAs join the trusted set; a per-connection client certificate replaces tlsAuth's. */
+function tlsAdditions(opts: EngineOptions, extra: DialTarget['tls']): tls.ConnectionOptions {
+  if (!extra) return {};
+  const o: tls.ConnectionOptions = {};
+  if (extra.ca?.length) o.ca = [...tls.rootCertificates, ...opts.ca, ...extra.ca];
+  if (extra.cert && extra.key) {
+    o.cert = extra.cert;
+    o.key = extra.key;
+    if (extra.passphrase) o.passphrase = extra.passphrase;
+  }
+  return o;
+}
+
 function tlsVersionName(v: string | null): string {
   // TLSv1.3 → tls1.3, TLSv1 → tls1.0 (k6's constants)
   if (!v) return '';
@@ -282,6 +297,7 @@ function tlsHandshake(
   signal: AbortSignal,
   forProxy: boolean,
   alpn?: string[],
+  extra?: DialTarget['tls'],
 ): Promise<tls.TLSSocket> {
   trace.phase = 'tls';
   trace.tlsStart = now();
@@ -291,6 +307,7 @@ function tlsHandshake(
     const t = tls.connect({
       ...tlsOptionsFor(env.opts, servername),
       ...(alpn ? { ALPNProtocols: alpn } : {}),
+      ...tlsAdditions(env.opts, extra),
       socket,
       // SNI carries names only; `host` is what the certificate is checked against.
       servername: isIpName ? undefined : servername,
@@ -466,7 +483,7 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
   let tlsVersion = '';
   let tlsCipher = '';
   if (t.protocol === 'https:') {
-    const ts = await tlsHandshake(env, socket, host, trace, signal, false, t.alpn);
+    const ts = await tlsHandshake(env, socket, host, trace, signal, false, t.alpn, t.tls);
     tlsVersion = tlsVersionName(ts.getProtocol());
     tlsCipher = ts.getCipher()?.standardName ?? '';
     socket = ts;

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { NetFailure, failureMessage, requestTimeout, type FailureContext } from './causes.js';
 import { resolveEngineOptions } from './defaults.js';
-import { dial, type ConnInfo, type HopTrace } from './dial.js';
+import { dial, type ConnInfo, type DialTarget, type HopTrace } from './dial.js';
 import { createEgressPolicy } from './egress.js';
 import { createLocalIpPicker } from './local-ips.js';
 import { proxyFor } from './proxy.js';
@@ -19,6 +19,8 @@ export interface StreamTarget {
   port: number;
   /** ALPN for the TLS handshake (`['h2']` for gRPC). */
   alpn?: string[];
+  /** Per-connection TLS additions (see DialTarget). */
+  tls?: DialTarget['tls'];
 }
 
 export interface OpenedConnection {
@@ -87,7 +89,7 @@ export function createStreamDialer(options: Partial<EngineOptions> & { egressIp?
     try {
       const { socket, info } = await dial(
         env,
-        { protocol: t.secure ? 'https:' : 'http:', hostname, port: t.port, proxy, tunnel: true, ...(t.alpn ? { alpn: t.alpn } : {}) },
+        { protocol: t.secure ? 'https:' : 'http:', hostname, port: t.port, proxy, tunnel: true, ...(t.alpn ? { alpn: t.alpn } : {}), ...(t.tls ? { tls: t.tls } : {}) },
         trace,
         ac.signal,
       );

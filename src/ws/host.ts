@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { NetFailure, exchangeFailure, requestTimeout } from '../http/causes.js';
+import { NetFailure, exchangeFailure, requestTimeout, tlsFailure } from '../http/causes.js';
 import { canonicalHeaderName, statusText } from '../http/headers.js';
 import { createStreamDialer, emptyTimings, type StreamDialer } from '../http/stream-dial.js';
 import type { EngineOptions, Timings } from '../http/types.js';
@@ -199,7 +199,11 @@ export function createWsHost(deps: WsHostDeps): WsHost {
         done({ ok: true });
       };
       const onError = (e: Error) => {
-        const f = /timed out/i.test(e.message) ? requestTimeout('wait', timeoutMs, ctx) : exchangeFailure(e, 'wait', ctx);
+        const f = /timed out/i.test(e.message)
+          ? requestTimeout('wait', timeoutMs, ctx)
+          : /SSL|TLS|ALERT/i.test(`${(e as { code?: string }).code ?? ''} ${e.message}`)
+            ? tlsFailure(e, ctx) // TLS 1.3: a refused client certificate is reported after the handshake
+            : exchangeFailure(e, 'wait', ctx);
         done({ ok: false, failure: f });
       };
       const onRefused = (_req: unknown, res: IncomingMessage) => done({ ok: false, refused: res });

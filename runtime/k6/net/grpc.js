@@ -83,8 +83,11 @@ export class Client {
           throw new Error(`invalid grpc.connect() parameters: invalid ${k} value: '${String(params[k])}', it needs to be boolean`);
         }
       }
-      if (params.tls !== undefined) {
-        throw new Error('grpc.connect(): per-connection tls parameters are not supported here; use --ca, --cert/--key or options.tlsAuth');
+      if (params.tls !== undefined && params.tls !== null) {
+        if (typeof params.tls !== 'object') {
+          throw new Error("invalid grpc.connect() parameters: invalid tls value, expected (optional) keys: cert, key, password, and cacerts");
+        }
+        p.tls = params.tls;
       }
       p.plaintext = !!params.plaintext;
       p.reflect = !!params.reflect;
