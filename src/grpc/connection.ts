@@ -267,8 +267,8 @@ export class GrpcConnection {
         const f = exchangeFailure(e, phase, ctx);
         finish(Code.Unavailable, `connection error: ${(e as Error).message}`, f);
       });
-      for (const r of requests) req.write(frame(r));
-      req.end(() => {
+      // One write with the end of the stream: the messages and END_STREAM leave in one flush.
+      req.end(Buffer.concat(requests.map(frame)), () => {
         sentAt = now();
         if (phase === 'send') phase = 'wait';
       });
