@@ -35,6 +35,12 @@ export interface CallResult {
   failure?: NetFailure;
 }
 
+/** A call in progress (see GrpcConnection.open). */
+export interface CallStream {
+  send(messages: Uint8Array[], last: boolean): void;
+  cancel(): void;
+}
+
 export interface ConnectOptions {
   host: string;
   port: number;
@@ -144,135 +150,157 @@ export class GrpcConnection {
     return this.session.closed || this.session.destroyed;
   }
 
-  /**
-   * One call: sends `requests` (then half-closes), collects every response message.
-   * `timeoutMs` is the call deadline (sent as grpc-timeout, enforced here too).
-   */
+  /** One unary (or client-streaming) call: sends `requests`, half-closes, collects every answer. */
   call(path: string, requests: Uint8Array[], metadata: Record<string, string[]>, timeoutMs: number, signal?: AbortSignal): Promise<CallResult> {
+    return new Promise<CallResult>((resolve) => {
+      const s = this.open(path, metadata, timeoutMs, signal, { onMessage: () => undefined, onEnd: resolve }, true);
+      s.send(requests, true);
+    });
+  }
+
+  /**
+   * A call as a stream: `send` messages (the last one half-closes), messages arrive through
+   * `onMessage`, and `onEnd` comes once with the status. `timeoutMs` is the call deadline
+   * (sent as grpc-timeout, enforced here too). `keep` collects messages into the result.
+   */
+  open(
+    path: string,
+    metadata: Record<string, string[]>,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    on: { onMessage(bytes: Uint8Array): void; onEnd(r: CallResult): void },
+    keep = false,
+  ): CallStream {
     const start = now();
     const ctx: FailureContext = { host: this.opts.host, target: this.info.remote, source: this.info.local };
     const timings: Timings = { ...this.dialTimings, sending: 0, waiting: 0, receiving: 0, duration: 0 };
     const maxReceive = this.opts.maxReceiveSize ?? DEFAULT_MAX_RECEIVE;
-    return new Promise<CallResult>((resolve) => {
-      const result: CallResult = { status: Code.Unknown, statusMessage: '', headers: {}, trailers: {}, messages: [], httpStatus: 0, timings };
-      let headersAt: number | undefined;
-      let sentAt: number | undefined;
-      let settled = false;
-      let phase: 'send' | 'wait' | 'receive' = 'send';
-      let pending: Buffer = Buffer.alloc(0);
-      let respHeaders: http2.IncomingHttpHeaders | undefined;
-      const finish = (status: number, message: string, failure?: NetFailure) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        const end = now();
-        timings.sending = sentAt !== undefined ? sentAt - start : 0;
-        timings.waiting = headersAt !== undefined ? headersAt - (sentAt ?? start) : end - (sentAt ?? start);
-        timings.receiving = headersAt !== undefined ? end - headersAt : 0;
-        timings.duration = end - start;
-        result.status = status;
-        result.statusMessage = message;
-        if (failure) {
-          failure.ctx.elapsedMs = end - start;
-          result.failure = failure;
+    const result: CallResult = { status: Code.Unknown, statusMessage: '', headers: {}, trailers: {}, messages: [], httpStatus: 0, timings };
+    let headersAt: number | undefined;
+    let sentAt: number | undefined;
+    let settled = false;
+    let phase: 'send' | 'wait' | 'receive' = 'send';
+    let pending: Buffer = Buffer.alloc(0);
+    let respHeaders: http2.IncomingHttpHeaders | undefined;
+    let req: http2.ClientHttp2Stream | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (status: number, message: string, failure?: NetFailure) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      const end = now();
+      timings.sending = sentAt !== undefined ? sentAt - start : 0;
+      timings.waiting = headersAt !== undefined ? headersAt - (sentAt ?? start) : end - (sentAt ?? start);
+      timings.receiving = headersAt !== undefined ? end - headersAt : 0;
+      timings.duration = end - start;
+      result.status = status;
+      result.statusMessage = message;
+      if (failure) {
+        failure.ctx.elapsedMs = end - start;
+        result.failure = failure;
+      }
+      if (req && !req.closed) req.close(http2.constants.NGHTTP2_CANCEL);
+      on.onEnd(result);
+    };
+    const onAbort = () => finish(Code.Canceled, 'context canceled', requestTimeout(phase, null, ctx));
+    const stream: CallStream = {
+      send: (messages, last) => {
+        if (settled || !req || req.closed || req.writableEnded) return;
+        const bytes = Buffer.concat(messages.map(frame));
+        const sent = () => {
+          sentAt = now();
+          if (phase === 'send') phase = 'wait';
+        };
+        // One write with the end of the stream: the messages and END_STREAM leave in one flush.
+        if (last) req.end(bytes, sent);
+        else req.write(bytes);
+      },
+      cancel: () => finish(Code.Canceled, 'context canceled'),
+    };
+    const headers: http2.OutgoingHttpHeaders = {
+      ':method': 'POST',
+      ':path': path,
+      ...(this.opts.authority ? { ':authority': this.opts.authority } : {}),
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      'user-agent': this.opts.userAgent,
+      'grpc-timeout': grpcTimeout(timeoutMs),
+    };
+    for (const [k, v] of Object.entries(metadata)) headers[k] = v;
+    try {
+      req = this.session.request(headers, { endStream: false });
+    } catch (e) {
+      queueMicrotask(() => finish(Code.Unavailable, String((e as Error).message), exchangeFailure(e, 'send', ctx)));
+      return stream;
+    }
+    const r = req;
+    timer = setTimeout(() => finish(Code.DeadlineExceeded, 'context deadline exceeded', requestTimeout(phase, timeoutMs, ctx)), timeoutMs);
+    if (signal?.aborted) queueMicrotask(onAbort);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    r.on('response', (h) => {
+      headersAt = now();
+      phase = 'receive';
+      result.httpStatus = Number(h[':status']) || 0;
+      result.headers = toMetadata(h);
+      respHeaders = h;
+    });
+    r.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      while (pending.length >= 5 && !settled) {
+        if (pending[0] !== 0) {
+          finish(Code.Internal, 'grpc: compressed messages are not supported by this client');
+          return;
         }
-        if (!req.closed) req.close(http2.constants.NGHTTP2_CANCEL);
-        resolve(result);
-      };
-      const headers: http2.OutgoingHttpHeaders = {
-        ':method': 'POST',
-        ':path': path,
-        ...(this.opts.authority ? { ':authority': this.opts.authority } : {}),
-        'content-type': 'application/grpc',
-        te: 'trailers',
-        'user-agent': this.opts.userAgent,
-        'grpc-timeout': grpcTimeout(timeoutMs),
-      };
-      for (const [k, v] of Object.entries(metadata)) headers[k] = v;
-      let req: http2.ClientHttp2Stream;
-      try {
-        req = this.session.request(headers, { endStream: false });
-      } catch (e) {
-        resolve({ ...result, status: Code.Unavailable, statusMessage: String((e as Error).message), failure: exchangeFailure(e, 'send', ctx) });
+        const len = pending.readUInt32BE(1);
+        if (len > maxReceive) {
+          finish(Code.ResourceExhausted, `grpc: received message larger than max (${len} vs. ${maxReceive})`);
+          return;
+        }
+        if (pending.length < 5 + len) break;
+        const msg = new Uint8Array(pending.subarray(5, 5 + len));
+        pending = pending.subarray(5 + len);
+        if (keep) result.messages.push(msg);
+        on.onMessage(msg);
+      }
+    });
+    let trailers: http2.IncomingHttpHeaders | undefined;
+    r.on('trailers', (t) => {
+      trailers = t;
+      result.trailers = toMetadata(t);
+    });
+    r.on('close', () => {
+      const h = respHeaders;
+      const src = trailers?.['grpc-status'] !== undefined ? trailers : h?.['grpc-status'] !== undefined ? h : undefined;
+      if (src) {
+        const code = Number(src['grpc-status']);
+        let msg = String(src['grpc-message'] ?? '');
+        try {
+          msg = decodeURIComponent(msg);
+        } catch {
+          /* keep it as sent */
+        }
+        finish(Number.isInteger(code) ? code : Code.Unknown, msg);
         return;
       }
-      const timer = setTimeout(() => {
-        finish(Code.DeadlineExceeded, 'context deadline exceeded', requestTimeout(phase, timeoutMs, ctx));
-      }, timeoutMs);
-      const onAbort = () => finish(Code.Canceled, 'context canceled', requestTimeout(phase, null, ctx));
-      if (signal?.aborted) onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('response', (h) => {
-        headersAt = now();
-        phase = 'receive';
-        result.httpStatus = Number(h[':status']) || 0;
-        result.headers = toMetadata(h);
-        // Trailers-only answer: the status is in the headers.
-        if (h['grpc-status'] !== undefined) result.trailers = {};
-        respHeaders = h;
-      });
-      req.on('data', (chunk: Buffer) => {
-        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-        while (pending.length >= 5) {
-          if (pending[0] !== 0) {
-            finish(Code.Internal, 'grpc: compressed messages are not supported by this client', undefined);
-            return;
-          }
-          const len = pending.readUInt32BE(1);
-          if (len > maxReceive) {
-            finish(Code.ResourceExhausted, `grpc: received message larger than max (${len} vs. ${maxReceive})`);
-            return;
-          }
-          if (pending.length < 5 + len) break;
-          result.messages.push(new Uint8Array(pending.subarray(5, 5 + len)));
-          pending = pending.subarray(5 + len);
-        }
-      });
-      let trailers: http2.IncomingHttpHeaders | undefined;
-      req.on('trailers', (t) => {
-        trailers = t;
-        result.trailers = toMetadata(t);
-      });
-      req.on('end', () => undefined);
-      req.on('close', () => {
-        const h = respHeaders;
-        const src = trailers?.['grpc-status'] !== undefined ? trailers : h?.['grpc-status'] !== undefined ? h : undefined;
-        if (src) {
-          const code = Number(src['grpc-status']);
-          let msg = String(src['grpc-message'] ?? '');
-          try {
-            msg = decodeURIComponent(msg);
-          } catch {
-            /* keep it as sent */
-          }
-          finish(Number.isInteger(code) ? code : Code.Unknown, msg);
-          return;
-        }
-        if (h && result.httpStatus !== 200) {
-          const st = result.httpStatus;
-          finish(codeForHttp(st), `unexpected HTTP status code received from server: ${st} (${http2Status(st)})`);
-          return;
-        }
-        if (req.rstCode && req.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
-          finish(Code.Internal, `stream terminated by RST_STREAM with error code: ${req.rstCode}`,
-            new NetFailure(1220, 'read: connection reset by peer', 'ConnectionReset', phase, `the server reset the call (HTTP/2 RST_STREAM ${req.rstCode})`, 'the server, a proxy or load balancer ended the call', ctx));
-          return;
-        }
-        const f = new NetFailure(1000, 'unexpected EOF', 'ConnectionReset', phase, h ? 'the call ended without a gRPC status' : 'the connection closed before the server answered', 'the server, a proxy or load balancer closed the connection', ctx);
-        finish(Code.Unavailable, h ? 'server closed the stream without sending trailers' : 'error reading from server: EOF', f);
-      });
-      req.on('error', (e) => {
-        if (settled) return;
-        const f = exchangeFailure(e, phase, ctx);
-        finish(Code.Unavailable, `connection error: ${(e as Error).message}`, f);
-      });
-      // One write with the end of the stream: the messages and END_STREAM leave in one flush.
-      req.end(Buffer.concat(requests.map(frame)), () => {
-        sentAt = now();
-        if (phase === 'send') phase = 'wait';
-      });
+      if (h && result.httpStatus !== 200) {
+        const st = result.httpStatus;
+        finish(codeForHttp(st), `unexpected HTTP status code received from server: ${st} (${http2Status(st)})`);
+        return;
+      }
+      if (r.rstCode && r.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
+        finish(Code.Internal, `stream terminated by RST_STREAM with error code: ${r.rstCode}`,
+          new NetFailure(1220, 'read: connection reset by peer', 'ConnectionReset', phase, `the server reset the call (HTTP/2 RST_STREAM ${r.rstCode})`, 'the server, a proxy or load balancer ended the call', ctx));
+        return;
+      }
+      const f = new NetFailure(1000, 'unexpected EOF', 'ConnectionReset', phase, h ? 'the call ended without a gRPC status' : 'the connection closed before the server answered', 'the server, a proxy or load balancer closed the connection', ctx);
+      finish(Code.Unavailable, h ? 'server closed the stream without sending trailers' : 'error reading from server: EOF', f);
     });
+    r.on('error', (e) => {
+      if (settled) return;
+      finish(Code.Unavailable, `connection error: ${(e as Error).message}`, exchangeFailure(e, phase, ctx));
+    });
+    return stream;
   }
 
   close(): void {
