@@ -33,7 +33,7 @@ import grpc from 'k6/net/grpc';
 const client = new grpc.Client();
 const methods = client.load(['protos'], 'route_guide.proto');
 export default () => {
-  is('methods', methods.map((m) => m.fullMethod).sort(), ['/main.FeatureExplorer/GetFeature', '/main.Lab/Echo', '/main.Lab/Fail', '/main.Lab/Hang']);
+  is('methods', methods.map((m) => m.fullMethod).sort(), ['/main.FeatureExplorer/GetFeature', '/main.FeatureExplorer/ListFeatures', '/main.Lab/Echo', '/main.Lab/Fail', '/main.Lab/Hang', '/main.RouteGuide/RecordRoute']);
   is('method info', methods.find((m) => m.name === 'GetFeature'), { name: 'GetFeature', isClientStream: false, isServerStream: false, package: 'main', service: 'FeatureExplorer', fullMethod: '/main.FeatureExplorer/GetFeature' });
   is('connect', client.connect(__ENV.ADDR, { plaintext: true, timeout: '5s' }), true);
   const empty = client.invoke('/main.FeatureExplorer/GetFeature', {});
@@ -225,8 +225,8 @@ export default () => {
   try { client.invoke('main.X/Y', {}); } catch (e) { noConn = e.message; }
   is('invoke before connect', noConn, 'no gRPC connection, you must call connect first');
   let stream = '';
-  try { new grpc.Stream(client, 'main.X/Y'); } catch (e) { stream = e.message; }
-  is('streams are refused clearly', /grpc.Stream is not supported/.test(stream), true);
+  try { new grpc.Stream({}, 'main.X/Y'); } catch (e) { stream = e.message; }
+  is('a stream needs a client', stream, "invalid GRPC Stream's client: not a gRPC client");
 }`,
   );
 });
@@ -272,7 +272,7 @@ import grpc from 'k6/net/grpc';
 const client = new grpc.Client();
 const methods = client.loadProtoset('defs/route_guide.protoset');
 export default () => {
-  is('methods', methods.length, 4);
+  is('methods', methods.length, 6);
   client.connect(__ENV.ADDR, { plaintext: true });
   const res = client.invoke('main.FeatureExplorer/GetFeature', { latitude: 410248224, longitude: 1 });
   is('invoke', [res.status, res.message.name], [0, 'Patriots Path, Mendham, NJ 07945, USA']);
@@ -310,4 +310,37 @@ export default () => {
     await mtls.close();
     pki.cleanup();
   }
+});
+
+test('streams: server streaming and client streaming through the event loop; a failing stream is an error event and a failed request', async () => {
+  const r = await runScript(
+    `${IS}
+import { Client, Stream, StatusOutOfRange } from 'k6/net/grpc';
+const client = new Client();
+client.load(['protos'], 'route_guide.proto');
+export default () => {
+  client.connect(__ENV.ADDR, { plaintext: true });
+  const seen = [];
+  const s = new Stream(client, 'main.FeatureExplorer/ListFeatures', null);
+  s.on('data', (f) => seen.push(f.name));
+  s.on('end', () => is('server streaming', seen, ['feature 0', 'feature 1', 'feature 2']));
+  s.write({ lo: { latitude: 400000000, longitude: -750000000 }, hi: { latitude: 420000000, longitude: -730000000 } });
+
+  const up = new Stream(client, 'main.RouteGuide/RecordRoute');
+  up.on('data', (stats) => is('client streaming', [stats.pointCount, stats.distance], [3, 300]));
+  for (let i = 0; i < 3; i++) up.write({ latitude: i, longitude: i });
+  up.end();
+
+  const bad = new Stream(client, 'main.FeatureExplorer/ListFeatures');
+  const events = [];
+  bad.on('error', (e) => events.push('error:' + e.code + ':' + e.message));
+  bad.on('end', () => { events.push('end'); is('error then end', events, ['error:' + StatusOutOfRange + ':rectangle out of range', 'end']); });
+  bad.write({ lo: { latitude: 1 } });
+}`,
+    { env: { ADDR: srv.address }, files: protoFiles },
+  );
+  assert.deepEqual(r.checks.map((c) => [c.name, c.passes, c.fails]).sort(), [['client streaming', 1, 0], ['error then end', 1, 0], ['server streaming', 1, 0]]);
+  const failed = r.requests.find((q) => q.reason);
+  assert.equal(failed?.reason, 'UnexpectedStatus');
+  assert.match(failed!.message!, /gRPC status OutOfRange \(11\): rectangle out of range/);
 });

@@ -8,7 +8,7 @@ import { createStreamDialer, type StreamDialer } from '../http/stream-dial.js';
 import type { EngineOptions } from '../http/types.js';
 import type { RequestRecord } from '../attempt/types.js';
 import { GuestError, type OpResult } from '../sandbox/ops/types.js';
-import { Code, CODE_NAMES, DEFAULT_MAX_RECEIVE, GrpcConnection, type CallResult } from './connection.js';
+import { Code, CODE_NAMES, DEFAULT_MAX_RECEIVE, GrpcConnection, type CallResult, type CallStream } from './connection.js';
 import { jsonToMessage, messageToJson } from './json.js';
 import { loadProtoFiles, methodsOf, ProtoError, rootFromDescriptorSet, type MethodDef, type MethodInfo, type ReadFile } from './proto.js';
 import { HEALTH_CHECK_PATH, healthRequest, healthStatus, reflect, ReflectionError } from './services.js';
@@ -25,11 +25,24 @@ export interface GrpcHostDeps {
   record: (rec: RequestRecord) => void;
 }
 
-/** What a script can make the host hold: clients and open connections per attempt. */
+/** What a script can make the host hold: clients and open connections per attempt, streams and
+ *  their unread messages. */
 export const MAX_GRPC_CLIENTS = 64;
+export const MAX_GRPC_STREAMS = 64;
+export const MAX_STREAM_EVENTS = 10_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 60_000;
 /** Protoset and .proto files larger than this are refused. */
 const MAX_PROTO_FILE = 4 * 1024 * 1024;
+
+type StreamEvent = { type: 'data'; message: unknown } | { type: 'error'; error: { code: number; details: unknown[]; message: string } } | { type: 'end' };
+
+interface StreamState {
+  def: MethodDef;
+  call: CallStream;
+  queue: StreamEvent[];
+  done: boolean;
+  wake?: () => void;
+}
 
 interface ClientState {
   methods: Map<string, MethodDef>;
@@ -47,6 +60,10 @@ let asyncIds = 1_000_000_000;
 
 export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
   const clients = new Map<number, ClientState>();
+  const streams = new Map<number, StreamState>();
+  let streamSeq = 0;
+  /** Set when the attempt ends: calls cancelled then are not recorded into a finished attempt. */
+  let closing = false;
   let dialer: StreamDialer | undefined;
   const read: ReadFile = (name) => {
     const b = deps.read(name);
@@ -80,6 +97,7 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
   const timeLeft = () => Math.max(1, deps.deadline - Date.now());
 
   function record(c: ClientState, path: string, started: number, r: CallResult | null, failure?: NetFailure): void {
+    if (closing) return;
     const d = getDialer();
     const conn = c.conn;
     const scheme = c.secure ? 'grpcs' : 'grpc';
@@ -231,6 +249,91 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
           if (r.status !== Code.OK) throw new GuestError(`rpc error: code = ${CODE_NAMES[r.status] ?? r.status} desc = ${r.statusMessage}`);
           return { value: { status: healthStatus(r) } };
         }
+        case 'grpc.stream.open': {
+          const c = client(p);
+          if (!c.conn) throw new GuestError('no gRPC connection, you must call connect first');
+          const method = String(p?.method ?? '');
+          if (!method) throw new GuestError("invalid GRPC Stream's method: method to invoke cannot be empty");
+          const path = method.startsWith('/') ? method : `/${method}`;
+          const def = c.methods.get(path);
+          if (!def) throw new GuestError(`invalid GRPC Stream's method: method "${path}" not found in file descriptors`);
+          if ([...streams.values()].filter((x) => !x.done).length >= MAX_GRPC_STREAMS) throw new GuestError(`too many gRPC streams (at most ${MAX_GRPC_STREAMS} open per attempt)`);
+          const id = ++streamSeq;
+          const started = performance.now();
+          const st: StreamState = { def, call: undefined as unknown as CallStream, queue: [], done: false };
+          const push = (ev: StreamEvent) => {
+            st.queue.push(ev);
+            st.wake?.();
+          };
+          st.call = c.conn.open(path, metadataFrom(p?.metadata), Math.min(numberOr(p?.timeoutMs, Infinity), timeLeft()), deps.signal, {
+            onMessage: (bytes) => {
+              if (st.queue.length >= MAX_STREAM_EVENTS) {
+                st.call.cancel(); // the script does not read what the server streams: stop it
+                return;
+              }
+              let message: unknown;
+              try {
+                message = messageToJson(def.response, bytes);
+              } catch (e) {
+                push({ type: 'error', error: { code: Code.Internal, details: [], message: `unable to convert response object to JSON: ${(e as Error).message}` } });
+                st.call.cancel();
+                return;
+              }
+              push({ type: 'data', message });
+            },
+            onEnd: (r) => {
+              record(c, path, started, r);
+              if (r.status !== Code.OK) push({ type: 'error', error: { code: r.status, details: [], message: r.statusMessage } });
+              st.done = true;
+              push({ type: 'end' });
+            },
+          });
+          streams.set(id, st);
+          return { value: id };
+        }
+        case 'grpc.stream.write': {
+          const st = streams.get(Number(p?.id));
+          if (!st || st.done) return;
+          let body: Uint8Array;
+          try {
+            body = jsonToMessage(st.def.request, p?.message);
+          } catch (e) {
+            throw new GuestError(`unable to serialise request object to protocol buffer: ${(e as Error).message}`);
+          }
+          // As grpc-go does: a method that takes one message half-closes with it.
+          st.call.send([body], !st.def.info.isClientStream);
+          return;
+        }
+        case 'grpc.stream.end': {
+          streams.get(Number(p?.id))?.call.send([], true);
+          return;
+        }
+        case 'grpc.stream.next': {
+          const sid = Number(p?.id);
+          const st = streams.get(sid);
+          if (!st) throw new GuestError('unknown gRPC stream');
+          const id = ++asyncIds;
+          const waitForEvents = async () => {
+            while (!st.queue.length && !deps.signal.aborted) {
+              await new Promise<void>((resolve) => {
+                const done = () => {
+                  st.wake = undefined;
+                  deps.signal.removeEventListener('abort', done);
+                  resolve();
+                };
+                st.wake = done;
+                deps.signal.addEventListener('abort', done, { once: true });
+              });
+            }
+            const events = st.queue;
+            st.queue = [];
+            const finished = events.some((e) => e.type === 'end');
+            if (finished) streams.delete(sid);
+            settle(id, { ok: true, value: { events, done: finished || deps.signal.aborted } });
+          };
+          void waitForEvents();
+          return { value: id };
+        }
         case 'grpc.close': {
           const c = clients.get(Number(p?.client));
           c?.conn?.close();
@@ -243,6 +346,9 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
       void buffers;
     },
     close() {
+      closing = true;
+      for (const st of streams.values()) st.call.cancel();
+      streams.clear();
       for (const c of clients.values()) c.conn?.close();
       clients.clear();
       dialer?.close();
