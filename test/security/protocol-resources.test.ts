@@ -116,3 +116,33 @@ export default function () {
     await srv.close();
   }
 });
+
+test('at most 64 gRPC streams open at once per attempt', async () => {
+  const { startGrpcServer, PROTO_DIR } = await import('../fixtures/grpc/server.js');
+  const { readFileSync } = await import('node:fs');
+  const { MAX_GRPC_STREAMS } = await import('../../src/grpc/host.js');
+  const srv = await startGrpcServer();
+  try {
+    const r = await runScript(
+      `import { Client, Stream } from 'k6/net/grpc';
+const client = new Client();
+client.load([], 'route_guide.proto');
+export default function () {
+  client.connect('${srv.address}', { plaintext: true });
+  const open = [];
+  let refused = '';
+  for (let i = 0; i < ${MAX_GRPC_STREAMS} + 6; i++) {
+    try { open.push(new Stream(client, 'main.RouteGuide/RecordRoute')); } catch (e) { refused = refused || e.message; }
+  }
+  console.log(open.length + ' ' + refused);
+  for (const s of open) s.end();
+}`,
+      { files: { 'route_guide.proto': readFileSync(`${PROTO_DIR}/route_guide.proto`, 'utf8') } },
+    );
+    assert.equal(r.outcome, 'passed', r.message);
+    assert.equal(r.console.at(-1)!.message, `${MAX_GRPC_STREAMS} too many gRPC streams (at most ${MAX_GRPC_STREAMS} open per attempt)`);
+    assert.ok((srv.calls.get('RecordRoute') ?? 0) <= MAX_GRPC_STREAMS);
+  } finally {
+    await srv.close();
+  }
+});
