@@ -90,3 +90,15 @@ test('check URLs: schemes and a gRPC URL without a port are usage errors', () =>
   assert.throws(() => checkableUrl('grpc://x'), /needs a port/);
   assert.equal(checkableUrl('wss://x/ws'), 'wss://x/ws');
 });
+
+test('a TestRun connectivityCheck accepts grpc://, grpcs://, ws:// and wss:// URLs', async () => {
+  const { PRE_TEST_VALIDATION_SCHEMA } = await import('../src/manifest/schema-json.js');
+  const { validateSchema } = await import('../src/manifest/schema.js');
+  type Node = Parameters<typeof validateSchema>[1];
+  for (const url of ['grpc://orders:50051', 'GRPCS://orders:443/orders.v1.Orders', 'ws://chat/ws', 'wss://chat/ws']) {
+    const errors = validateSchema({ enabled: true, connectivityCheck: { url } }, PRE_TEST_VALIDATION_SCHEMA as Node, 'pv');
+    assert.deepEqual(errors, [], url);
+  }
+  const bad = validateSchema({ enabled: true, connectivityCheck: { url: 'tcp+x://a' } }, PRE_TEST_VALIDATION_SCHEMA as Node, 'pv');
+  assert.equal(bad.length, 1);
+});
