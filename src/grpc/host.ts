@@ -56,6 +56,7 @@ export interface GrpcHost {
   close(): void;
 }
 
+// Async operation ids share the guest loop's table with http.start's (counted from 1) and ws's.
 let asyncIds = 1_000_000_000;
 
 export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
@@ -162,7 +163,7 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
   }
 
   return {
-    async handle(op, p, buffers, settle) {
+    async handle(op, p, _buffers, settle) {
       switch (op) {
         case 'grpc.load': {
           const c = client(p);
@@ -343,7 +344,6 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
         default:
           throw new GuestError(`unknown host operation ${op}`);
       }
-      void buffers;
     },
     close() {
       closing = true;

@@ -44,6 +44,7 @@ export interface WsHost {
   close(): void;
 }
 
+// Async operation ids share the guest loop's table with http.start's and grpc's: a range of their own.
 let asyncIds = 2_000_000_000;
 
 export interface HandshakeResponse {
