@@ -140,6 +140,8 @@ const builds: Promise<unknown>[] = [
     // dynamic import (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
     supported: { 'dynamic-import': false },
     plugins: [undiciClientOnly, llhttpSimdOnly],
+    // The WebSocket client only: ws's index also loads its server and stream helpers.
+    alias: { ws: join(dirname(require.resolve('ws/package.json')), 'lib', 'websocket.js') },
     metafile: !!process.env.K6P_META,
     // Dependencies shipped as ESM (yargs) read import.meta.url at load time: give them this file's URL.
     banner: { js: 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },

@@ -13,7 +13,10 @@ import { GuestError } from '../sandbox/ops/types.js';
 import { Sandbox, type OpHandlers } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
 import { mapStack, userLocation } from '../script/location.js';
-import type { ScriptSource } from '../script/source.js';
+import { readConfined, type ScriptSource } from '../script/source.js';
+import { posix } from 'node:path';
+import { createGrpcHost } from '../grpc/host.js';
+import { createWsHost } from '../ws/host.js';
 import { engineOptionsFor } from './engine-options.js';
 import { hostKey, queueLimitsFrom, RequestQueue } from './request-queue.js';
 import { requestRecord } from './request-record.js';
@@ -138,14 +141,38 @@ async function runOne(
       failed.count++;
       failed.first ??= rec;
     }
+    recordRequest(rec);
+    return res;
+  };
+  const recordRequest = (rec: RequestRecord) => {
     // The status keeps the latest requests (the verdict names the last ones); every request
     // is still streamed as an event.
     if (requests.length >= MAX_REQUEST_RECORDS) requests.shift();
     requests.push(rec);
     requestCount++;
     ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
-    return res;
   };
+  // gRPC and WebSocket clients: the same dial path and records, their own state per attempt.
+  let engineOpts: ReturnType<typeof engineOptionsFor>['options'] | undefined;
+  const protocolDeps = {
+    read: (name: string) => script.files.get(name) ?? (script.root ? readConfined(script.root, name) : undefined),
+    baseDir: posix.dirname(script.entry) === '.' ? '' : posix.dirname(script.entry),
+    engineOptions: () => engineOpts,
+    deadline: ctx.deadline,
+    signal: inflight.signal,
+    // A gRPC or WebSocket record with a failure reason (network, non-OK status, refused
+    // upgrade) is a failed request, as k6 counts it.
+    record: (rec: RequestRecord) => {
+      if (rec.reason) {
+        rec.failed = true;
+        failed.count++;
+        failed.first ??= rec;
+      }
+      recordRequest(rec);
+    },
+  };
+  const grpc = createGrpcHost(protocolDeps);
+  const ws = createWsHost(protocolDeps);
 
   const env: OpHandlers['env'] = {
     configure: (options) => {
@@ -153,6 +180,7 @@ async function runOne(
       const queueNotices: string[] = [];
       queue = new RequestQueue(queueLimitsFrom(options, queueNotices));
       [...eo.notices, ...queueNotices].forEach((n) => notices.add(n));
+      engineOpts = eo.options;
       engine = createHttpEngine(eo.options);
       thresholds = parseThresholds(options.thresholds);
       if (thresholds.ignored.length) {
@@ -172,6 +200,7 @@ async function runOne(
       leases.delete(res);
     },
     nextAsyncId: () => ++asyncIds,
+    protocol: (name) => (name === 'grpc' ? grpc : ws),
   };
 
   try {
@@ -238,6 +267,8 @@ async function runOne(
     queue?.close(new GuestError('the attempt has ended', 'InternalError'));
     ctx.signal.removeEventListener('abort', abortInflight);
     inflight.abort();
+    grpc.close();
+    ws.close();
     await engine?.close().catch(() => undefined);
   }
 }

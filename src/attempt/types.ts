@@ -36,8 +36,11 @@ export interface RequestRecord {
   proto: string;
   timings: Timings;
   /** Network failure reason, when the request failed in the network; `Cancelled` when the
-   *  attempt ended (its deadline, the validation deadline, a signal) before the request could. */
-  reason?: NetworkReason | 'Cancelled';
+   *  attempt ended (its deadline, the validation deadline, a signal) before the request could;
+   *  `UnexpectedStatus` for a gRPC call that ended with a non-OK status or a refused WebSocket upgrade. */
+  reason?: NetworkReason | 'Cancelled' | 'UnexpectedStatus';
+  /** gRPC calls: the gRPC status code (0 OK). */
+  grpc_status?: number;
   /** Human message for a network failure (redacted). */
   message?: string;
   /** Seconds from a Retry-After header on a 429/503 response. */

@@ -11,6 +11,8 @@ import { requestRecord } from './request-record.js';
 import { endedByTimerOrCancel, inFlightText, markCutShort, stageOf } from './cut-short.js';
 import { humanDuration } from '../plan/duration.js';
 import type { AttemptResult, AttemptRunner } from './types.js';
+import { grpcCheckRunner } from './checks/grpc-check.js';
+import { wsCheckRunner } from './checks/ws-check.js';
 
 export interface UrlCheck {
   url: string;
@@ -40,7 +42,15 @@ export const CHECKERS = new Map<string, SchemeChecker>([
   ['https:', { runner: httpCheckRunner, http: true }],
   ['tcp:', { runner: tcpCheckRunner, validate: validateConnUrl }],
   ['tls:', { runner: tlsCheckRunner, validate: validateConnUrl, certificate: true }],
+  ['grpc:', { runner: (c, e, r) => grpcCheckRunner(new URL(c.url), e, r), validate: grpcPort }],
+  ['grpcs:', { runner: (c, e, r) => grpcCheckRunner(new URL(c.url), e, r), validate: grpcPort }],
+  ['ws:', { runner: (c, e, r) => wsCheckRunner(new URL(c.url), e, r) }],
+  ['wss:', { runner: (c, e, r) => wsCheckRunner(new URL(c.url), e, r) }],
 ]);
+
+function grpcPort(u: URL): void {
+  if (!u.port) throw new UsageError(`${u.href}: a gRPC URL needs a port (grpc://host:port[/service])`);
+}
 
 const schemes = () => [...CHECKERS.keys()].map((s) => `${s}//`).join(', ');
 

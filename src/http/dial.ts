@@ -105,6 +105,10 @@ export interface DialTarget {
   proxy: ProxyTarget | null;
   /** ALPN protocols offered in the TLS handshake, preferred first; default `['http/1.1']`. */
   alpn?: readonly string[];
+  /** Per-connection TLS additions (k6 grpc `connect({ tls })`): extra CAs, a client certificate. */
+  tls?: { ca?: string[]; cert?: string; key?: string; passphrase?: string };
+  /** Tunnel through the proxy with CONNECT even for a plain-text target (gRPC, WebSocket). */
+  tunnel?: boolean;
 }
 
 /** True when the target's connection ends with a TLS handshake. */
@@ -381,6 +385,19 @@ export function tlsOptionsFor(opts: EngineOptions, host: string, alpn: readonly 
   return o;
 }
 
+/** Per-connection CAs join the trusted set; a per-connection client certificate replaces tlsAuth's. */
+function tlsAdditions(opts: EngineOptions, extra: DialTarget['tls']): tls.ConnectionOptions {
+  if (!extra) return {};
+  const o: tls.ConnectionOptions = {};
+  if (extra.ca?.length) o.ca = [...tls.rootCertificates, ...opts.ca, ...extra.ca];
+  if (extra.cert && extra.key) {
+    o.cert = extra.cert;
+    o.key = extra.key;
+    if (extra.passphrase) o.passphrase = extra.passphrase;
+  }
+  return o;
+}
+
 function tlsVersionName(v: string | null): string {
   // TLSv1.3 → tls1.3, TLSv1 → tls1.0 (k6's constants)
   if (!v) return '';
@@ -396,6 +413,7 @@ function tlsHandshake(
   signal: AbortSignal,
   forProxy: boolean,
   alpn?: readonly string[],
+  extra?: DialTarget['tls'],
 ): Promise<tls.TLSSocket> {
   trace.phase = 'tls';
   trace.tlsStart = now();
@@ -404,6 +422,7 @@ function tlsHandshake(
     const isIpName = net.isIP(servername) !== 0;
     const t = tls.connect({
       ...tlsOptionsFor(env.opts, servername, alpn),
+      ...tlsAdditions(env.opts, extra),
       socket,
       // SNI carries names only; `host` is what the certificate is checked against.
       servername: isIpName ? undefined : servername,
@@ -485,10 +504,13 @@ function proxyConnect(
         finish(proxyStatusFailure(status, m[2] ?? '', ctx()));
         return;
       }
-      // Bytes after the CONNECT response belong to the tunnel (the TLS server hello).
+      // Bytes after the CONNECT response belong to the tunnel (a server that speaks first,
+      // like an HTTP/2 server's SETTINGS): keep them for whoever reads the socket next, after
+      // this reader is gone (unshift re-emits them at once to a listener still attached).
       const rest = buf.subarray(end + 4);
-      if (rest.length > 0) socket.unshift(rest);
+      if (rest.length > 0) socket.pause(); // buffered until the next reader (http2 reads what is buffered)
       finish(null);
+      if (rest.length > 0) socket.unshift(rest);
     };
     const onError = (e: Error) => finish(connectFailure(e, ctx(), true));
     const onClose = () => finish(asProxyFailure(new NetFailure(1000, 'proxyconnect tcp: EOF', 'ProxyFailed', 'proxy', 'the proxy closed the connection during CONNECT', '', ctx())));
@@ -560,7 +582,7 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
     socket = await connectAny(env, ips, port ?? p.port, trace, signal, true);
     remote = trace.proxy!;
     if (p.protocol === 'https:') socket = await tlsHandshake(env, socket, stripBrackets(p.hostname), trace, signal, true);
-    if (usesTls(t.protocol)) {
+    if (usesTls(t.protocol) || t.tunnel) {
       await proxyConnect(socket, p, host, t.port, trace, signal, env.opts.connectTimeoutMs);
     }
   } else {
@@ -575,7 +597,7 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
   let tlsCipher = '';
   let alpn = '';
   if (usesTls(t.protocol)) {
-    const ts = await tlsHandshake(env, socket, host, trace, signal, false, t.alpn);
+    const ts = await tlsHandshake(env, socket, host, trace, signal, false, t.alpn, t.tls);
     tlsVersion = tlsVersionName(ts.getProtocol());
     tlsCipher = ts.getCipher()?.standardName ?? '';
     alpn = typeof ts.alpnProtocol === 'string' ? ts.alpnProtocol : '';

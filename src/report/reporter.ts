@@ -123,8 +123,9 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean; 
           const head = `  ${t(r.method)} ${t(r.url)}`;
           const took = style.dim(`${Math.round(r.timings.duration || 0)} ms`);
           if (r.reason) return write(`${head} ${style.bad(`✗ ${t(r.reason)}`)} ${style.dim(t(r.message ?? r.error))}`);
-          // A tcp:// or tls:// check's connection has no status.
-          const st = r.status === 0 ? style.ok(r.proto ? `connected (${t(r.proto)})` : 'connected') : r.status >= 400 ? style.bad(String(r.status)) : style.ok(String(r.status));
+          // A gRPC call that reached here ended OK (a non-OK status carries a reason); a tcp://
+          // or tls:// check's connection has no status.
+          const st = r.grpc_status !== undefined ? style.ok('OK') : r.status === 0 ? style.ok(r.proto ? `connected (${t(r.proto)})` : 'connected') : r.status >= 400 ? style.bad(String(r.status)) : style.ok(String(r.status));
           return write(`${head} → ${st} ${took}`);
         }
         case 'check':

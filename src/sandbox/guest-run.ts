@@ -124,8 +124,9 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
-      // The loop's own "interrupted" at the deadline is the attempt's timeout, not a script error.
-      limit ??= classifyLimit(d) ?? (d.name === 'InternalError' && d.message === 'interrupted' && Date.now() >= cmd.deadline ? 'timeout' : undefined);
+      // The loop's own "interrupted" at the deadline (a promise, timer or socket still pending)
+      // is the attempt's timeout, not a script error.
+      limit ??= classifyLimit(d) ?? (Date.now() >= cmd.deadline && !channel.cancelled() ? 'timeout' : undefined);
     };
 
     const ns = runPhase('init', () => {
@@ -273,54 +274,71 @@ function settle(
       args.forEach((a) => a.alive && a.dispose());
     }
   };
+  // As in k6, a phase ends when its value has settled and the event loop has nothing left
+  // (timers, WebSocket sessions, async requests): `value` holds the settled value meanwhile.
+  let waiting: QuickJSHandle | undefined = h;
+  let value: QuickJSHandle | undefined;
+  const drop = () => {
+    if (waiting?.alive) waiting.dispose();
+    if (value?.alive) value.dispose();
+  };
   try {
     return drive();
   } catch (err) {
-    // The error ends the phase like a rejection; the awaited promise is freed with it.
+    // The error ends the phase like a rejection; what it waited on is freed with it.
     if (!(err instanceof GuestThrew)) throw err;
-    if (h.alive) h.dispose();
+    drop();
     return { ok: false, error: err.handle };
   }
 
   function drive(): Settled {
+    const busy = () =>
+      hook('nextDue').consume((v) => c.getNumber(v)) >= 0 || hook('pendingOps').consume((v) => c.getNumber(v)) > 0;
     for (;;) {
       const jobs = rt.executePendingJobs();
       if (jobs.error) {
         // A job threw outside any promise chain we wait on (e.g. an interrupt inside a
         // callback): surface it as the phase's error.
-        h.dispose();
+        drop();
         return { ok: false, error: jobs.error };
       }
-      const st = c.getPromiseState(h);
-      if (st.type === 'fulfilled') {
-        if (st.notAPromise) return { ok: true, value: h };
-        h.dispose();
-        return { ok: true, value: st.value };
+      if (waiting) {
+        const st = c.getPromiseState(waiting);
+        if (st.type === 'fulfilled') {
+          if (st.notAPromise) value = waiting;
+          else {
+            waiting.dispose();
+            value = st.value;
+          }
+          waiting = undefined;
+        } else if (st.type === 'rejected') {
+          waiting.dispose();
+          waiting = undefined;
+          drop();
+          return { ok: false, error: st.error };
+        }
       }
-      if (st.type === 'rejected') {
-        h.dispose();
-        return { ok: false, error: st.error };
-      }
+      if (value && (!loop || !busy())) return { ok: true, value };
       if (!loop) {
-        h.dispose();
+        drop();
         return { ok: false, error: c.newError('the runtime prelude did not settle') };
       }
       const now = Date.now();
       if (channel.cancelled() || now >= deadline) {
-        h.dispose();
+        drop();
         return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
       }
       // Deliver finished async operations first, then due timers.
       const settled = channel.takeSettled();
       if (settled.length) {
         for (const s of settled) {
-          const args = [
+          hook(
+            'settle',
             c.newNumber(s.id),
             s.ok ? c.true : c.false,
             c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
             buffersToGuest(c, s.buffers ?? []),
-          ];
-          hook('settle', ...args).dispose();
+          ).dispose();
         }
         continue;
       }
@@ -331,7 +349,7 @@ function settle(
       }
       const pending = hook('pendingOps').consume((v) => c.getNumber(v));
       if (due < 0 && pending === 0) {
-        h.dispose();
+        drop();
         return { ok: false, error: c.newError('the promise can never settle: nothing is pending (no timer, no request)') };
       }
       const until = Math.min(due >= 0 ? due : Infinity, deadline);

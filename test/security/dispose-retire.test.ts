@@ -17,6 +17,9 @@ const noHttp = {
     },
     delivered: () => undefined,
     nextAsyncId: () => 0,
+    protocol: () => {
+      throw new Error('no gRPC or WebSockets in this test');
+    },
   },
 };
 

@@ -23,7 +23,7 @@ export function registerCheck(y: Argv) {
     'Poll a URL until it answers with an expected status (no script)',
     (c) =>
       scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
-        .positional('url', { type: 'string', demandOption: true, describe: 'http://, https://, tcp://host:port or tls://host:port URL' })
+        .positional('url', { type: 'string', demandOption: true, describe: 'http(s)://, tcp://host:port, tls://host:port, grpc(s)://host:port[/service] or ws(s):// URL' })
         .option('method', { group: 'Check:', type: 'string', default: 'GET', describe: 'HTTP method' })
         .option('min-cert-validity', { group: 'Check:', type: 'string', describe: 'tls://: fail when the certificate expires sooner, e.g. 7d or 36h' })
         .option('expect', { group: 'Check:', type: 'string', describe: 'Expected status codes and ranges, e.g. 200,204 or 200-299 [default: 200-399]' })

@@ -9,6 +9,7 @@
 import * as core from './core.js';
 import * as crypto from './crypto.js';
 import * as http from './http.js';
+import * as protocols from './protocols.js';
 import { GuestError, type AnyOpSpec, type MainOpSpec, type OpResult, type Phase, type WorkerEnv, type WorkerOpSpec } from './types.js';
 import * as url from './url.js';
 
@@ -37,6 +38,26 @@ export const OPS = {
   'jar.set': http.jarSet,
   'jar.clear': http.jarClear,
   'jar.delete': http.jarDelete,
+  // k6/net/grpc (main thread: connections through the same dial path)
+  'grpc.load': protocols.grpcLoad,
+  'grpc.loadProtoset': protocols.grpcLoadProtoset,
+  'grpc.connect': protocols.grpcConnect,
+  'grpc.invoke': protocols.grpcInvoke,
+  'grpc.start': protocols.grpcStart,
+  'grpc.health': protocols.grpcHealth,
+  'grpc.stream.open': protocols.grpcStreamOpen,
+  'grpc.stream.write': protocols.grpcStreamWrite,
+  'grpc.stream.end': protocols.grpcStreamEnd,
+  'grpc.stream.next': protocols.grpcStreamNext,
+  'grpc.close': protocols.grpcClose,
+  // k6/ws and k6/websockets (main thread)
+  'ws.open': protocols.wsOpen,
+  'ws.start': protocols.wsStart,
+  'ws.send': protocols.wsSend,
+  'ws.ping': protocols.wsPing,
+  'ws.close': protocols.wsClose,
+  'ws.poll': protocols.wsPoll,
+  'ws.next': protocols.wsNext,
 } satisfies Record<string, AnyOpSpec>;
 
 export type OpName = keyof typeof OPS;

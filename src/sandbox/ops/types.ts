@@ -1,6 +1,7 @@
 // The shape of a host operation that guest code can call through `k6p:host`.
 // Every op is one entry of the registry (./registry.ts): where it runs, in which
 // lifecycle phases, how its guest payload is decoded, and its handler.
+import type { Fields } from './decode.js';
 import type { GuestRequest } from './http.js';
 import type { HttpEngine, HttpRequest, HttpResponse } from '../../http/types.js';
 import type { Journal } from './core.js';
@@ -64,6 +65,13 @@ export interface MainEnv {
   delivered(res: HttpResponse): void;
   settle: Settle;
   nextAsyncId(): number;
+  /** The attempt's gRPC or WebSocket host half (src/grpc, src/ws). */
+  protocol(name: 'grpc' | 'ws'): ProtocolHost;
+}
+
+/** What a protocol's host half offers the registry: one handler for its ops. */
+export interface ProtocolHost {
+  handle(op: string, payload: Fields, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void>;
 }
 
 type Awaitable<T> = T | Promise<T>;
