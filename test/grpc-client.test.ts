@@ -98,6 +98,8 @@ test('healthCheck: SERVING, NOT_SERVING and a named service', async () => {
   srv.setServing('main.Lab', 'NOT_SERVING');
   await expectPass(
     `${IS}
+// Expected non-OK statuses: the checks decide, as a k6 threshold says (a non-OK call is a failed request).
+export const options = { thresholds: { checks: ['rate==1'], http_req_failed: ['rate<=1'] } };
 import grpc from 'k6/net/grpc';
 const client = new grpc.Client();
 export default () => {
@@ -160,6 +162,8 @@ export default () => {
 test('asyncInvoke settles through the event loop', async () => {
   await expectPass(
     `${IS}
+// Expected non-OK statuses: the checks decide, as a k6 threshold says (a non-OK call is a failed request).
+export const options = { thresholds: { checks: ['rate==1'], http_req_failed: ['rate<=1'] } };
 import grpc from 'k6/net/grpc';
 const client = new grpc.Client();
 client.load(['protos'], 'route_guide.proto');

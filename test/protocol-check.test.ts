@@ -86,7 +86,7 @@ test('ws://: the upgrade succeeds; a refused upgrade names its status and the L7
 });
 
 test('check URLs: schemes and a gRPC URL without a port are usage errors', () => {
-  assert.throws(() => checkableUrl('ftp://x'), /only http:\/\/, https:\/\/, grpc:\/\/, grpcs:\/\/, ws:\/\/ and wss:\/\/ URLs/);
+  assert.throws(() => checkableUrl('ftp://x'), /only http:\/\/, https:\/\/, tcp:\/\/, tls:\/\/, grpc:\/\/, grpcs:\/\/, ws:\/\/, wss:\/\/ URLs/);
   assert.throws(() => checkableUrl('grpc://x'), /needs a port/);
   assert.equal(checkableUrl('wss://x/ws'), 'wss://x/ws');
 });

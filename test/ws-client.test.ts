@@ -124,6 +124,8 @@ export default function () {
 test('k6/websockets: a refused upgrade is an error then a close event, not an exception', async () => {
   const r = await runScript(
     `${IS}
+// The refused upgrade is expected: the checks decide (it is a failed request by default).
+export const options = { thresholds: { checks: ['rate==1'], http_req_failed: ['rate<=1'] } };
 import { WebSocket } from 'k6/websockets';
 export default function () {
   const ws = new WebSocket(__ENV.URL);
