@@ -110,6 +110,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       }
       const s = settle(c, rt!, r.value, loop, cmd.deadline, channel);
       if (!s.ok) {
+        if (Date.now() >= cmd.deadline && !channel.cancelled()) limit ??= 'timeout';
         record(phase, s.error);
         return undefined;
       }
@@ -230,8 +231,10 @@ function callGuest(c: QuickJSContext, fn: QuickJSHandle, args: QuickJSHandle[]):
 
 type Settled = { ok: true; value: QuickJSHandle } | { ok: false; error: QuickJSHandle };
 
-/** Drives the event loop until `h` (a promise or a plain value) settles, the deadline
- *  passes or the attempt is cancelled. `loop` is null while the prelude itself runs. */
+/** Drives the event loop until `h` (a promise or a plain value) settles and, as in k6,
+ *  every timer and asynchronous operation started meanwhile has run to completion; or
+ *  until the deadline passes or the attempt is cancelled. `loop` is null while the
+ *  prelude itself runs. A timer callback that throws fails the phase. */
 function settle(
   c: QuickJSContext,
   rt: QuickJSRuntime,
@@ -244,37 +247,48 @@ function settle(
   const hook = (name: string, ...args: QuickJSHandle[]) => {
     const fn = c.getProp(loop!.hooks, name);
     try {
-      return c.unwrapResult(c.callFunction(fn, loop!.hooks, ...args));
+      return c.callFunction(fn, loop!.hooks, ...args);
     } finally {
       fn.dispose();
     }
+  };
+  const number = (name: string) => c.unwrapResult(hook(name)).consume((v) => c.getNumber(v));
+  let pendingHandle: QuickJSHandle | undefined = h; // the phase's promise, until it settles
+  let value: QuickJSHandle | undefined; // its value, once it has
+  const fail = (error: QuickJSHandle): Settled => {
+    if (pendingHandle?.alive) pendingHandle.dispose();
+    if (value?.alive) value.dispose();
+    return { ok: false, error };
   };
   for (;;) {
     const jobs = rt.executePendingJobs();
     if (jobs.error) {
       // A job threw outside any promise chain we wait on (e.g. an interrupt inside a
       // callback): surface it as the phase's error.
-      h.dispose();
-      return { ok: false, error: jobs.error };
+      return fail(jobs.error);
     }
-    const st = c.getPromiseState(h);
-    if (st.type === 'fulfilled') {
-      if (st.notAPromise) return { ok: true, value: h };
-      h.dispose();
-      return { ok: true, value: st.value };
-    }
-    if (st.type === 'rejected') {
-      h.dispose();
-      return { ok: false, error: st.error };
+    if (pendingHandle) {
+      const st = c.getPromiseState(pendingHandle);
+      if (st.type === 'fulfilled') {
+        if (st.notAPromise) value = pendingHandle;
+        else {
+          pendingHandle.dispose();
+          value = st.value;
+        }
+        pendingHandle = undefined;
+      } else if (st.type === 'rejected') {
+        pendingHandle.dispose();
+        pendingHandle = undefined;
+        return fail(st.error);
+      }
     }
     if (!loop) {
-      h.dispose();
-      return { ok: false, error: c.newError('the runtime prelude did not settle') };
+      if (value) return { ok: true, value };
+      return fail(c.newError('the runtime prelude did not settle'));
     }
     const now = Date.now();
     if (channel.cancelled() || now >= deadline) {
-      h.dispose();
-      return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
+      return fail(c.newError({ name: 'InternalError', message: 'interrupted' }));
     }
     // Deliver finished async operations first, then due timers.
     const settled = channel.takeSettled();
@@ -286,22 +300,24 @@ function settle(
           c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
           buffersToGuest(c, s.buffers ?? []),
         ];
-        hook('settle', ...args).dispose();
+        c.unwrapResult(hook('settle', ...args)).dispose();
         args.forEach((a) => a.alive && a.dispose());
       }
       continue;
     }
-    const due = hook('nextDue').consume((v) => c.getNumber(v));
+    const due = number('nextDue');
     if (due >= 0 && due <= now) {
       const n = c.newNumber(now);
-      hook('runDue', n).dispose();
+      const r = hook('runDue', n);
       n.dispose();
+      if (r.error) return fail(r.error);
+      r.value.dispose();
       continue;
     }
-    const pending = hook('pendingOps').consume((v) => c.getNumber(v));
+    const pending = number('pendingOps');
     if (due < 0 && pending === 0) {
-      h.dispose();
-      return { ok: false, error: c.newError('the promise can never settle: nothing is pending (no timer, no request)') };
+      if (value) return { ok: true, value };
+      return fail(c.newError('the promise can never settle: nothing is pending (no timer, no request)'));
     }
     const until = Math.min(due >= 0 ? due : Infinity, deadline);
     channel.waitForSettle(until - now);
