@@ -304,9 +304,17 @@ function buildRequest(method, u, body, params) {
       case 'responseCallback':
         if (v !== null && v !== undefined && !(v instanceof ExpectedStatuses)) throw new RequestParseError('unsupported responseCallback');
         break;
-      case 'auth':
-        if (v === null || v === undefined || v === '' || v === 'basic') break;
-        throw new RequestParseError(`auth "${String(v)}" is not supported by k6-preflight (credentials in the URL are sent as Basic auth)`);
+      case 'auth': {
+        // As in k6: "digest" answers the 401 challenge with the URL's credentials; any other
+        // value leaves them to be sent as basic. NTLM is not implemented: say so plainly
+        // (thrown whatever `throw` says, since no response could be right).
+        const mode = v === null || v === undefined ? '' : String(v).toLowerCase();
+        if (mode === 'digest') req.auth = 'digest';
+        else if (mode === 'ntlm') {
+          throw new Error('auth "ntlm" is not supported by k6-preflight: it cannot authenticate with NTLM; validate a URL that needs no NTLM, or use auth "digest" or credentials in the URL (basic)');
+        }
+        break;
+      }
       case 'compression':
         if (v === null || v === undefined || v === '') break;
         throw new RequestParseError('request body compression is not supported by k6-preflight');

@@ -199,6 +199,7 @@ function decodeRequest(raw: any, buffers: Uint8Array[]): HttpRequest {
     responseType: raw.responseType === 'binary' || raw.responseType === 'none' ? raw.responseType : 'text',
     ...(raw.cookies ? { cookies: raw.cookies } : {}),
     ...(raw.jar !== undefined ? { jar: raw.jar } : {}),
+    ...(raw.auth === 'digest' ? { auth: 'digest' as const } : {}),
   };
 }
 

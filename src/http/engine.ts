@@ -29,6 +29,7 @@ import { DecodeError, DecodedTooLarge, decodeBody } from './decode.js';
 import { MAX_HEADER_BYTES, resolveEngineOptions } from './defaults.js';
 import { dial, type ConnInfo, type HopTrace } from './dial.js';
 import { createEgressPolicy } from './egress.js';
+import { digestAuth } from './digest.js';
 import { canonicalHeaderName, deleteHeader, findHeader, rawHeaderPairs, shapeResponseHeaders, statusText } from './headers.js';
 import { createLocalIpPicker } from './local-ips.js';
 import { proxyFor, type ProxyTarget } from './proxy.js';
@@ -424,6 +425,8 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
     let dropSensitive = false;
     let referer: string | null = null;
     const keepBody = req.responseType !== 'none';
+    const authMode = digestAuth(req.auth);
+    let digestHeader: string | undefined;
 
     try {
       for (let hop = 0; ; hop++) {
@@ -439,8 +442,12 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
           deleteHeader(h, 'Content-Encoding');
         }
         if (!findHeader(h, 'User-Agent') && opts.userAgent) h['User-Agent'] = opts.userAgent;
-        const auth = basicAuth(curUrl);
+        const auth = authMode.sendsBasic ? basicAuth(curUrl) : null;
         if (auth && !findHeader(h, 'Authorization')) h['Authorization'] = auth;
+        if (digestHeader) {
+          deleteHeader(h, 'Authorization');
+          h['Authorization'] = digestHeader;
+        }
         if (referer && !findHeader(h, 'Referer')) h['Referer'] = referer;
 
         // Cookies: the jar's for this URL, then request-scoped ones (`replace` hides a jar cookie).
@@ -477,6 +484,13 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
 
         const { headers, setCookies } = shapeResponseHeaders(r.pairs);
         if (jar && setCookies.length > 0) jar.storeSetCookies(curUrl, setCookies);
+
+        const answer = authMode.retryWith(hop, r.status, findHeader(headers, 'WWW-Authenticate') ?? undefined, curMethod, curUrl, curBody);
+        digestHeader = answer;
+        if (answer) {
+          hop--; // the same hop again, now answering the Digest challenge
+          continue;
+        }
 
         const location = headers['Location'];
         if (REDIRECT.has(r.status) && location !== undefined && hop < maxRedirects) {
