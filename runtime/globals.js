@@ -82,8 +82,18 @@ Object.defineProperty(g, '__ITER', {
   },
 });
 
+// As in k6, a relative path resolves against the module that calls open(): the caller's
+// file is the second frame of a fresh stack (the host accepts only the script's own files).
+function callerFile() {
+  const frame = String(new Error().stack || '').split('\n')[2] || '';
+  const m = /\(?([^\s()]+):\d+:\d+\)?\s*$/.exec(frame);
+  return m ? m[1] : '';
+}
 define('open', function open(path, mode) {
-  const { value, buffers } = call('open', { path: path === undefined ? '' : String(path), mode: mode === undefined ? '' : String(mode) });
+  const payload = { path: path === undefined ? '' : String(path), mode: mode === undefined ? '' : String(mode) };
+  const from = callerFile();
+  if (from) payload.from = from;
+  const { value, buffers } = call('open', payload);
   if (value !== null && typeof value === 'object' && typeof value.buf === 'number') return asArrayBuffer(buffers[value.buf]);
   return value;
 });

@@ -3,6 +3,7 @@
 // global object; the host takes `__k6p_loop_hooks` and deletes it right after this.
 import 'k6p:internal/host';
 import 'k6p:internal/loop';
+import 'k6p:internal/throw-site';
 import 'k6p:globals';
 
 delete globalThis.__k6p_host;

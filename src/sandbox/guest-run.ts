@@ -119,6 +119,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     };
     const record = (phase: Phase, errH: QuickJSHandle) => {
       const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
+      if (errH.alive && !d.stack) d.stack = throwSiteStack(c, hooks, errH);
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
       limit ??= classifyLimit(d);
@@ -214,6 +215,26 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       completed,
       notices,
     });
+  }
+}
+
+/** Where a value without a stack of its own (`throw "x"`) was thrown, from the guest's
+ *  throw-site record (runtime/internal/throw-site.js); "" when unknown. */
+function throwSiteStack(c: QuickJSContext, hooks: QuickJSHandle, value: QuickJSHandle): string {
+  try {
+    const fn = c.getProp(hooks, 'throwStack');
+    try {
+      const r = c.callFunction(fn, hooks, value);
+      if (r.error) {
+        r.error.dispose();
+        return '';
+      }
+      return r.value.consume((v) => (c.typeof(v) === 'string' ? c.getString(v) : '')).split('\n').slice(0, 12).join('\n');
+    } finally {
+      fn.dispose();
+    }
+  } catch {
+    return '';
   }
 }
 

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import type { ModuleCode } from '../sandbox/protocol.js';
 import { readConfined, type ScriptSource } from './source.js';
 import { lineCol } from './location.js';
+import { markThrowSites } from './throw-sites.js';
 
 export interface CompiledScript {
   origin: string;
@@ -35,7 +36,7 @@ export function compileScript(src: ScriptSource, k6Modules: readonly string[]): 
     const bytes = read(name);
     if (!bytes) throw new UsageError(`${src.origin}: ${name} not found`);
     const text = Buffer.from(bytes).toString('utf8');
-    const mod = TS.test(name) ? stripTypes(name, text) : { code: text };
+    const mod = TS.test(name) ? stripTypes(name, text) : withInlineMap(text);
     modules[name] = mod;
 
     let imports;
@@ -67,7 +68,30 @@ export function compileScript(src: ScriptSource, k6Modules: readonly string[]): 
       throw new UsageError(`${where()}: cannot import "${spec}": ${hint}`);
     }
   }
+  for (const mod of Object.values(modules)) {
+    const marked = markThrowSites(mod.code);
+    if (marked.shifts.length) {
+      mod.code = marked.code;
+      mod.shifts = marked.shifts;
+    }
+  }
   return { origin: src.origin, entry: src.entry, modules, files, ...(src.root ? { root: src.root } : {}) };
+}
+
+const INLINE_MAP = /\/\/[#@]\s*sourceMappingURL=data:application\/json(?:;charset=[\w-]+)?;base64,([A-Za-z0-9+/=_-]+)\s*$/;
+
+/** A pre-built bundle may carry its source map inline (`//# sourceMappingURL=data:…`):
+ *  error locations then point into the files it was built from, as in k6. */
+function withInlineMap(code: string): ModuleCode {
+  const m = INLINE_MAP.exec(code);
+  if (!m) return { code };
+  try {
+    const map = Buffer.from(m[1]!, 'base64').toString('utf8');
+    JSON.parse(map);
+    return { code, map };
+  } catch {
+    return { code }; // not a usable map: report generated positions
+  }
 }
 
 type EsbuildTransform = (code: string, opts: object) => { code: string; map: string };

@@ -110,7 +110,9 @@ export function coreOps(journal: Journal, info: () => unknown, sleep: (ms: numbe
       let path = str(p?.path, 'open() path');
       if (path === '') throw new GuestError('open() needs a file name');
       if (path.startsWith('file://')) path = path.slice(7);
-      const base = posix.dirname(ctx.currentFile || '.');
+      // Relative to the calling module (named by the guest), when it is one of the script's files.
+      const from = typeof p?.from === 'string' && ctx.files.has(p.from) ? p.from : ctx.currentFile;
+      const base = posix.dirname(from || '.');
       const name = posix.normalize(posix.join(base, path)).replace(/^\.\//, '');
       if (path.startsWith('/') || name.startsWith('..')) {
         throw new GuestError(`open("${path}"): only files inside the script's folder or ConfigMap can be opened`);
