@@ -11,6 +11,8 @@ import { Sandbox, type Settle } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
 import { mapStack, userLocation } from '../script/location.js';
 import type { ScriptSource } from '../script/source.js';
+import type { SecretStore } from '../script/secret-sources.js';
+import { SECRETS_GET, secretsGet } from '../sandbox/ops/secrets.js';
 import { engineOptionsFor } from './engine-options.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
@@ -27,6 +29,8 @@ export interface ScriptAttemptOptions {
   /** Engine settings from flags; they override the script's `options`. */
   engine: CreateEngineOptions;
   redactor: Redactor;
+  /** `k6/secrets` sources (--secret-source); their values are masked in all output. */
+  secrets?: SecretStore;
 }
 
 export interface ScriptAttempts {
@@ -38,6 +42,7 @@ export interface ScriptAttempts {
 
 /** Compiles and syntax-checks the script once; a broken script is a UsageError (nothing attempted). */
 export async function prepareScriptAttempts(opts: ScriptAttemptOptions): Promise<ScriptAttempts> {
+  for (const v of opts.secrets?.knownValues() ?? []) if (v) opts.redactor.addSecret(v);
   const sandbox = new Sandbox();
   sandbox.warmUp();
   let script: CompiledScript;
@@ -117,6 +122,8 @@ async function runOne(
         );
         return { value: id };
       }
+      case SECRETS_GET:
+        return secretsGet(opts.secrets, opts.redactor, payload);
       default:
         return jarOp(op, payload, engine);
     }

@@ -27,8 +27,8 @@ export async function pollCommand(a: PollArgs): Promise<number> {
   const plan = planFromFlags(a);
   const memoryLimitBytes = memoryLimitFrom(a);
   const source = loadScriptSource(a.source, a.file);
-  const { env, redactor, engine, runner } = await prepareCommon(a);
-  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine, redactor });
+  const { env, redactor, engine, runner, secrets } = await prepareCommon(a);
+  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine, redactor, secrets });
   try {
     return await validate({
       plan,

@@ -27,8 +27,8 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const timeoutMs = durationFlag('timeout', a.timeout ?? '30s');
   const memoryLimitBytes = memoryLimitFrom(a);
   const source = loadScriptSource(a.source, a.file);
-  const { env, redactor, engine, runner } = await prepareCommon(a);
-  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs, engine, redactor });
+  const { env, redactor, engine, runner, secrets } = await prepareCommon(a);
+  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs, engine, redactor, secrets });
   const reporter = makeReporter(a, false);
   announceRunner(reporter, runner);
   const sig = signalAbort();

@@ -52,7 +52,7 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
     return EXIT_OK;
   }
   const plan = planFromInput({ ...v.planInput, ...planInputFromFlags(a) }, undefined, v.planFieldNames);
-  const { env, redactor, engine, runner } = await prepareCommon(a);
+  const { env, redactor, engine, runner, secrets } = await prepareCommon(a);
   const generation = v.testRun.generation;
 
   let attemptRunner: AttemptRunner;
@@ -65,7 +65,7 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
     target = `${who}: ${s.method} ${redactor.url(s.url)}`;
   } else {
     const source = configMapScriptSource(v.source.configMap, docs, { ...(a.scriptsDir ? { scriptsDir: a.scriptsDir } : {}), manifests: a.configmap, ...(a.file ? { file: a.file } : {}) });
-    const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor });
+    const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor, secrets });
     attemptRunner = attempts.run;
     close = () => attempts.close();
     notices = () => attempts.notices;
