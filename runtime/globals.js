@@ -7,6 +7,7 @@ import { atob, btoa } from 'k6p:lib/base64';
 import { URLSearchParams, bindSearchParams, resetSearchParams } from 'k6p:lib/form';
 import { makeURLClass } from 'k6p:lib/url';
 import { info, asArrayBuffer } from 'k6p:support/guest';
+import { subtle, CryptoKey } from 'k6p:internal/webcrypto';
 
 const g = globalThis;
 
@@ -98,7 +99,7 @@ define('open', function open(path, mode) {
   return value;
 });
 
-// ---- WebCrypto subset: getRandomValues and randomUUID ----
+// ---- WebCrypto: getRandomValues, randomUUID, and subtle (done on the host) ----
 function randomBytes(n) {
   if (n === 0) return new Uint8Array(0);
   const { value, buffers } = call('crypto.randomBytes', { n });
@@ -128,4 +129,6 @@ const webCrypto = {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   },
 };
+Object.defineProperty(webCrypto, 'subtle', { value: subtle, enumerable: true });
 define('crypto', webCrypto);
+define('CryptoKey', CryptoKey);

@@ -13,6 +13,7 @@ import { mapStack, userLocation } from '../script/location.js';
 import type { ScriptSource } from '../script/source.js';
 import type { SecretStore } from '../script/secret-sources.js';
 import { SECRETS_GET, secretsGet } from '../sandbox/ops/secrets.js';
+import { WEBCRYPTO_PREFIX, webcryptoOp } from '../sandbox/ops/webcrypto.js';
 import { engineOptionsFor } from './engine-options.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
@@ -98,6 +99,7 @@ async function runOne(
   };
 
   const onOp = async (op: string, payload: any, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void> => {
+    if (op.startsWith(WEBCRYPTO_PREFIX)) return webcryptoOp(op, payload, buffers);
     switch (op) {
       case 'options': {
         const eo = engineOptionsFor(payload?.options ?? {}, opts.engine);

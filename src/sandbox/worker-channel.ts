@@ -5,7 +5,7 @@ import { GuestError, type OpResult } from './ops/types.js';
 import { SIGNAL_CANCEL, SIGNAL_REPLY, type FromWorker, type OpReply } from './protocol.js';
 
 /** Ops that run on the main thread (the network engine and its cookie jars live there). */
-const REMOTE = /^(http\.|jar\.|secrets\.|options$)/;
+const REMOTE = /^(http\.|jar\.|secrets\.|webcrypto\.|options$)/;
 /** How long past the attempt deadline a blocked call waits for the host to answer. */
 const REPLY_GRACE_MS = 2000;
 
