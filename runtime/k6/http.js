@@ -9,6 +9,7 @@ import { utf8Encode, utf8Decode, bytesOf } from 'k6p:lib/utf8';
 import { select, jsonParseErrorMessage } from 'k6p:lib/gjson';
 import { formatArg } from 'k6p:lib/format';
 import { info, toArrayBuffer, asArrayBuffer, warn } from 'k6p:support/guest';
+import { htmlParser } from 'k6p:support/html-hook';
 
 const DEFAULT_TIMEOUT_MS = 60000;
 const DEFAULT_REDIRECTS = 10;
@@ -341,8 +342,12 @@ class Response {
     if (!parsed.ok) throw new Error(jsonParseErrorMessage(parsed.text));
     return parsed.value;
   }
-  html() {
-    throw new Error('Response.html() (k6/html) is not supported by k6-preflight');
+  /** The body as a k6/html Selection; with a selector, what it finds. */
+  html(selector) {
+    if (this.body === null || this.body === undefined) throw new Error('the body is null so we can\'t transform it to HTML - this likely was because of a request error getting the response');
+    const body = typeof this.body === 'string' ? this.body : utf8Decode(bytesOf(this.body));
+    const doc = htmlParser()(body);
+    return selector === undefined ? doc : doc.find(selector);
   }
   clickLink() {
     throw new Error('Response.clickLink() (k6/html) is not supported by k6-preflight');

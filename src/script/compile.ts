@@ -68,6 +68,11 @@ export function compileScript(src: ScriptSource, k6Modules: readonly string[]): 
       throw new UsageError(`${where()}: cannot import "${spec}": ${hint}`);
     }
   }
+  // Response.html() needs k6/html, which k6/http does not load (it is large): scripts that
+  // mention html( get it, by an import appended to the entry (imports hoist; no line moves).
+  if (k6Modules.includes('k6/html') && Object.values(modules).some((m) => /\bhtml\s*\(/.test(m.code))) {
+    modules[src.entry]!.code += "\nimport 'k6/html';\n";
+  }
   for (const mod of Object.values(modules)) {
     const marked = markThrowSites(mod.code);
     if (marked.shifts.length) {
