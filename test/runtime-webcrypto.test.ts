@@ -112,3 +112,12 @@ export default async function () {
   const want = Buffer.from(await webcrypto.subtle.deriveBits({ name: 'PBKDF2', salt: new Uint8Array(8), iterations: 1000, hash: 'SHA-256' }, k, 128)).toString('hex');
   assert.equal(out[4], want);
 });
+
+test('RSA key generation is bounded: a huge modulus is refused, not computed on the host', async () => {
+  const r = await runScript(`
+export default async function () {
+  try { await crypto.subtle.generateKey({ name: 'RSA-PSS', modulusLength: 65536, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign']); console.log('generated?!'); }
+  catch (e) { console.log(e.name + ': ' + e.message); }
+}`);
+  assert.deepEqual(lines(r), ['info NotSupportedError: RSA keys of more than 8192 bits are not generated here (asked for 65536)']);
+});

@@ -98,6 +98,8 @@ function remember<T>(result: T, wanted: boolean): T {
   return result;
 }
 
+export const MAX_RSA_BITS = 8192;
+
 const METHODS = new Set(['digest', 'generateKey', 'importKey', 'exportKey', 'sign', 'verify', 'encrypt', 'decrypt', 'deriveBits', 'deriveKey', 'wrapKey', 'unwrapKey']);
 
 export async function webcryptoOp(op: string, payload: unknown, buffers: Uint8Array[]): Promise<OpResult> {
@@ -106,6 +108,11 @@ export async function webcryptoOp(op: string, payload: unknown, buffers: Uint8Ar
   const raw = (payload as { args?: unknown })?.args;
   if (!Array.isArray(raw)) throw new GuestError('invalid arguments', 'TypeError');
   const args = (await fromWire(raw, buffers)) as unknown[];
+  // Key generation runs on the host's thread pool: keep one call's work bounded.
+  const bits = Number((args[0] as { modulusLength?: unknown } | undefined)?.modulusLength ?? 0);
+  if (method === 'generateKey' && bits > MAX_RSA_BITS) {
+    throw new GuestError(`RSA keys of more than ${MAX_RSA_BITS} bits are not generated here (asked for ${bits})`, 'NotSupportedError');
+  }
   let result: unknown;
   try {
     switch (method) {
