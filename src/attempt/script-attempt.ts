@@ -148,7 +148,7 @@ async function runOne(
         onEvent: (e) =>
           ctx.onEvent?.(
             e.type === 'check'
-              ? { type: 'check', attempt: ctx.attempt, name: e.name, group: e.group, passed: e.passed }
+              ? { type: 'check', attempt: ctx.attempt, name: opts.redactor.text(e.name), group: opts.redactor.text(e.group), passed: e.passed }
               : { type: 'console', attempt: ctx.attempt, level: e.level, message: opts.redactor.text(e.message) },
           ),
       },
@@ -173,7 +173,8 @@ async function runOne(
       message: opts.redactor.text(verdict.message),
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
-      checks: outcome.checks,
+      // A script can build check and group names from secrets: they are output too.
+      checks: outcome.checks.map((c) => ({ ...c, name: opts.redactor.text(c.name), group: opts.redactor.text(c.group) })),
       requests,
       console: outcome.console.map((c) => ({ ...c, message: opts.redactor.text(c.message) })),
       ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
