@@ -78,3 +78,13 @@ test('--secret-source parsing: k6 syntax and errors naming the flag', () => {
   assert.throws(() => secretStoreFrom(['mock=default,a=1', 'mock=name=b,default,a=2']), /only one secret source can be the default one/);
   assert.deepEqual(secretStoreFrom([`file=filename=${file}`])!.knownValues(), ['s3cr3t-from-file', 'equals=inside']);
 });
+
+test('the library: runOnce({ secretSources }) feeds k6/secrets and masks the value', async () => {
+  const { runOnce } = await import('../src/index.js');
+  const r = await runOnce(
+    { code: `import secrets from 'k6/secrets'; export default async function () { console.log('v=' + (await secrets.get('cool'))); }` },
+    { secretSources: [`file=${file}`] },
+  );
+  assert.equal(r.attempt.outcome, 'passed', r.attempt.message);
+  assert.deepEqual(r.attempt.console.map((c) => c.message), ['v=***']);
+});
