@@ -76,3 +76,14 @@ export default async function () {
 }`);
   assert.deepEqual(lines(r), ['info after await']);
 });
+
+test("a failed default() drops its timers: they do not fire in teardown", async () => {
+  const r = await runScript(`
+export default function () {
+  setTimeout(() => console.log('should not run'), 50);
+  throw new Error('default failed');
+}
+export function teardown() { console.log('teardown'); }`);
+  assert.equal(r.reason, 'ScriptFailed');
+  assert.deepEqual(lines(r), ['info teardown']);
+});

@@ -106,12 +106,14 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       const r = produce();
       if ('error' in r) {
         record(phase, r.error);
+        dropPending(c, hooks);
         return undefined;
       }
       const s = settle(c, rt!, r.value, loop, cmd.deadline, channel);
       if (!s.ok) {
         if (Date.now() >= cmd.deadline && !channel.cancelled()) limit ??= 'timeout';
         record(phase, s.error);
+        dropPending(c, hooks); // as in k6, a failed phase's timers and callbacks do not run later
         return undefined;
       }
       completed.push(phase);
@@ -215,6 +217,19 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       completed,
       notices,
     });
+  }
+}
+
+/** Forgets the guest loop's timers and pending operations (their late results are ignored). */
+function dropPending(c: QuickJSContext, hooks: QuickJSHandle): void {
+  try {
+    const fn = c.getProp(hooks, 'reset');
+    const r = c.callFunction(fn, hooks);
+    fn.dispose();
+    if (r.error) r.error.dispose();
+    else r.value.dispose();
+  } catch {
+    /* an engine past its limits: the attempt is ending anyway */
   }
 }
 
