@@ -16,6 +16,7 @@ interface ThrowNode extends Node {
 }
 
 export function markThrowSites(code: string): { code: string; shifts: Shift[] } {
+  if (!/\bthrow\b/.test(code)) return { code, shifts: [] };
   let ast: Node;
   try {
     ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true, allowHashBang: true, allowAwaitOutsideFunction: true });
@@ -34,14 +35,14 @@ export function markThrowSites(code: string): { code: string; shifts: Shift[] } 
 
   // Edits left to right. The line:col passed is the throw's position in the rewritten
   // text (insertions earlier on its line included), so it unshifts like any other frame.
-  const edits: { at: number; throwAt?: ThrowNode; text?: string }[] = [];
-  for (const t of throws) edits.push({ at: t.argument.start, throwAt: t }, { at: t.argument.end, text: '))' });
+  const edits: { at: number; pos: { line: number; column: number }; throwAt?: ThrowNode; text?: string }[] = [];
+  for (const t of throws) edits.push({ at: t.argument.start, pos: t.argument.loc!.start, throwAt: t }, { at: t.argument.end, pos: t.argument.loc!.end, text: '))' });
   edits.sort((a, b) => a.at - b.at);
   const shifts: Shift[] = [];
   let out = '';
   let last = 0;
   for (const e of edits) {
-    const [line, col] = position(code, e.at);
+    const { line, column: col } = e.pos;
     let text = e.text!;
     if (e.throwAt) {
       const { line: tl, column: tc } = e.throwAt.loc!.start;
@@ -54,16 +55,6 @@ export function markThrowSites(code: string): { code: string; shifts: Shift[] } 
   }
   out += code.slice(last);
   return { code: out, shifts };
-}
-
-function position(text: string, offset: number): [number, number] {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return [line, offset - start];
 }
 
 /** A (1-based) column of the rewritten module back to the original's. */
