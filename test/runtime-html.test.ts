@@ -94,3 +94,26 @@ export default function () { parseHTML('<p a="1">x</p>'.repeat(300000)).find('p'
   });
   assert.equal(next.outcome, 'passed', next.message);
 });
+
+test('data() and the form serializers, as k6 has them', async () => {
+  const r = await expectPass(`
+import { parseHTML } from 'k6/html';
+export default function () {
+  const doc = parseHTML('<div data-user-id="42" data-cfg=\\'{"a":1}\\' data-on="true" data-name="x" data-empty=""></div>' +
+    '<form><input name="q" value="a b"><input type="checkbox" name="c" checked="checked"><input type="checkbox" name="u">' +
+    '<input name="d" value="x" disabled="disabled"><input type="submit" name="s" value="go"><textarea name="t">text</textarea>' +
+    '<select name="m" multiple><option value="1" selected>a</option><option selected>b</option></select></form>');
+  const d = doc.find('div');
+  console.log(JSON.stringify(d.data()), d.data('userId'), d.data('cfg').a);
+  const f = doc.find('form');
+  console.log(JSON.stringify(f.serializeArray()));
+  console.log(JSON.stringify(f.serializeObject()));
+  console.log(f.serialize());
+}`);
+  assert.deepEqual(lines(r), [
+    'info {"userId":42,"cfg":{"a":1},"on":true,"name":"x"} 42 1',
+    'info [{"name":"q","value":"a b"},{"name":"c","value":"on"},{"name":"t","value":"text"},{"name":"m","value":["1","b"]}]',
+    'info {"q":"a b","c":"on","t":"text","m":["1","b"]}',
+    'info c=on&m=1&m=b&q=a+b&t=text',
+  ]);
+});

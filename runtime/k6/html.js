@@ -2,6 +2,7 @@
 // htmlparser2's DOM with css-select for selectors (k6p:vendor/html, bundled at build time
 // from src/sandbox/html-engine.ts). Everything runs in the sandbox, under its memory cap.
 import { setHtmlParser } from 'k6p:support/html-hook';
+import { queryEscape } from 'k6p:lib/form';
 import { parseDocument, selectAll, is as matchesSelector, render, textContent, uniqueSort } from 'k6p:vendor/html';
 
 const isElement = (n) => n && (n.type === 'tag' || n.type === 'script' || n.type === 'style');
@@ -182,6 +183,51 @@ export class Selection {
     }
   }
 
+  /** The first element's data-* attributes (or one of them) as k6 converts them. */
+  data(key) {
+    const n = this.nodes[0];
+    if (!n || !n.attribs || Object.keys(n.attribs).length === 0) return undefined;
+    if (key !== undefined) return dataValue(n.attribs['data-' + String(key).replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()]);
+    const out = {};
+    for (const [k, v] of Object.entries(n.attribs)) {
+      if (k.startsWith('data-') && k.length > 5) out[k.slice(5).replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase())] = dataValue(v);
+    }
+    return out;
+  }
+
+  // ---- forms (as k6's serialize.go: submittable, named, enabled, checked controls) ----
+  serializeArray() {
+    const controls = 'input,select,textarea,keygen';
+    const els = this.is('form') ? this.find(controls) : this.filter(controls);
+    const out = [];
+    for (const n of els.nodes) {
+      const a = n.attribs || {};
+      const type = a.type || '';
+      if (!a.name || a.disabled === 'disabled') continue;
+      if (['submit', 'button', 'reset', 'image', 'file'].includes(type)) continue;
+      if ((type === 'checkbox' || type === 'radio') && a.checked !== 'checked') continue;
+      out.push({ name: a.name, value: new Selection([n]).val() });
+    }
+    return out;
+  }
+  serializeObject() {
+    const out = {};
+    for (const { name, value } of this.serializeArray()) out[name] = value;
+    return out;
+  }
+  /** URL-encoded, keys sorted (Go's url.Values.Encode). */
+  serialize() {
+    const values = new Map();
+    for (const { name, value } of this.serializeArray()) {
+      if (typeof value === 'string') values.set(name, [value]);
+      else if (Array.isArray(value)) values.set(name, value);
+    }
+    return [...values.keys()]
+      .sort()
+      .flatMap((k) => values.get(k).map((v) => `${queryEscape(k)}=${queryEscape(v)}`))
+      .join('&');
+  }
+
   // ---- iteration ----
   each(fn) {
     if (typeof fn !== 'function') throw new Error('the argument to each() must be a function');
@@ -201,6 +247,24 @@ export class Selection {
   toArray() {
     return this.nodes.map((n) => this._with([n]));
   }
+}
+
+/** k6's data-* value conversion: JSON for objects and arrays, booleans, numbers that print
+ *  back the same, undefined for "", "null" and "undefined", else the text. */
+function dataValue(v) {
+  if (v === undefined || v === '' || v === 'null' || v === 'undefined') return undefined;
+  if (v[0] === '{' || v[0] === '[') {
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  }
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  const num = Number(v);
+  if (v.trim() !== '' && Number.isFinite(num) && String(num) === v) return num;
+  return v;
 }
 
 function siblingsOf(n) {
