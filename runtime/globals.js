@@ -7,6 +7,7 @@ import { atob, btoa } from 'k6p:lib/base64';
 import { URLSearchParams, bindSearchParams, resetSearchParams } from 'k6p:lib/form';
 import { makeURLClass } from 'k6p:lib/url';
 import { info, asArrayBuffer } from 'k6p:support/guest';
+import { subtle, CryptoKey } from 'k6p:internal/webcrypto';
 
 const g = globalThis;
 
@@ -82,13 +83,23 @@ Object.defineProperty(g, '__ITER', {
   },
 });
 
+// As in k6, a relative path resolves against the module that calls open(): the caller's
+// file is the second frame of a fresh stack (the host accepts only the script's own files).
+function callerFile() {
+  const frame = String(new Error().stack || '').split('\n')[2] || '';
+  const m = /\(?([^\s()]+):\d+:\d+\)?\s*$/.exec(frame);
+  return m ? m[1] : '';
+}
 define('open', function open(path, mode) {
-  const { value, buffers } = call('open', { path: path === undefined ? '' : String(path), mode: mode === undefined ? '' : String(mode) });
+  const payload = { path: path === undefined ? '' : String(path), mode: mode === undefined ? '' : String(mode) };
+  const from = callerFile();
+  if (from) payload.from = from;
+  const { value, buffers } = call('open', payload);
   if (value !== null && typeof value === 'object' && typeof value.buf === 'number') return asArrayBuffer(buffers[value.buf]);
   return value;
 });
 
-// ---- WebCrypto subset: getRandomValues and randomUUID ----
+// ---- WebCrypto: getRandomValues, randomUUID, and subtle (done on the host) ----
 function randomBytes(n) {
   if (n === 0) return new Uint8Array(0);
   const { value, buffers } = call('crypto.randomBytes', { n });
@@ -118,4 +129,6 @@ const webCrypto = {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   },
 };
+Object.defineProperty(webCrypto, 'subtle', { value: subtle, enumerable: true });
 define('crypto', webCrypto);
+define('CryptoKey', CryptoKey);

@@ -100,6 +100,8 @@ const guestMin = {
     Object.entries(guest.modules).map(([name, code]) => [name, transformSync(code, { minify: true, format: 'esm', target: 'es2022' }).code]),
   ),
 };
+// The main thread only needs the module names (the worker bundle carries the sources).
+const guestNames = { ...guestMin, modules: {} };
 const workerBuild = await build({
   ...common,
   entryPoints: [join(root, 'src', 'sandbox', 'worker-entry.ts')],
@@ -148,7 +150,7 @@ const builds: Promise<unknown>[] = [
     define: {
       'import.meta.url': '__k6pImportMetaUrl',
       __K6P_VERSION__: JSON.stringify(pkg.version),
-      __K6P_GUEST_SOURCES__: JSON.stringify(guestMin),
+      __K6P_GUEST_SOURCES__: JSON.stringify(guestNames),
       __K6P_WORKER_CODE__: JSON.stringify(workerCode),
       __K6P_EXAMPLES__: JSON.stringify(examples()),
       __K6P_SUCRASE_GZ_B64__: JSON.stringify(sucraseGzB64),
@@ -163,7 +165,7 @@ if (existsSync(libEntry)) {
   const libDefine = {
     __K6P_WORKER_CODE__: JSON.stringify(workerCode),
     __K6P_VERSION__: JSON.stringify(pkg.version),
-    __K6P_GUEST_SOURCES__: JSON.stringify(guestMin),
+    __K6P_GUEST_SOURCES__: JSON.stringify(guestNames),
     __K6P_EXAMPLES__: JSON.stringify(examples()),
   };
   for (const format of ['esm', 'cjs'] as const) {

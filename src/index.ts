@@ -10,6 +10,7 @@
 // A broken script, manifest or option rejects with a `UsageError` or `ManifestError`
 // before anything is attempted (the CLI's exit code 2).
 import { prepareScriptAttempts } from './attempt/script-attempt.js';
+import { secretStoreFrom, type SecretStore } from './script/secret-sources.js';
 import type { AttemptEvent, AttemptResult, AttemptRunner } from './attempt/types.js';
 import { parseValidity } from './attempt/conn-check.js';
 import { checkableUrl, checkerFor, urlCheckRunner } from './attempt/url-check.js';
@@ -65,6 +66,8 @@ export interface ScriptOptions extends CommonOptions {
   memoryLimitBytes?: number;
   /** Deadline of one attempt: a Go duration (`30s`) or milliseconds. Default 30s. */
   timeout?: string | number;
+  /** `k6/secrets` sources, as k6's --secret-source spells them (`file=PATH`, `env`, `mock=K=V`). */
+  secretSources?: string[];
 }
 
 /**
@@ -184,7 +187,7 @@ export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): Prefligh
     const { redactor, engine } = network(opts);
     const out = (e: PreflightEvent) => emit(forOutput(e, redactor));
     const attempts = await prepareScriptAttempts({
-      source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs, engine, redactor,
+      source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs, engine, redactor, ...secretsOf(opts),
     });
     const abort = new AbortController();
     const onAbort = () => abort.abort(opts.signal?.reason);
@@ -215,7 +218,7 @@ export function poll(script: ScriptInput, opts: PollOptions = {}): PreflightRun<
     }
     const { redactor, engine } = network(opts);
     const attempts = await prepareScriptAttempts({
-      source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs: plan.timeoutMs, engine, redactor,
+      source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs: plan.timeoutMs, engine, redactor, ...secretsOf(opts),
     });
     try {
       return await drive(plan, attempts.run, source.origin, opts, emit, () => attempts.notices);
@@ -307,7 +310,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
         return { skipped: false, ...(await drive(plan, runner, `${who}: ${source.method} ${redactor.url(source.url)}`, ro, emit, undefined, gen)) };
       }
       const attempts = await prepareScriptAttempts({
-        source: script!, env: { ...ro.env }, memoryLimitBytes: memoryLimit(ro), timeoutMs: plan.timeoutMs, engine, redactor,
+        source: script!, env: { ...ro.env }, memoryLimitBytes: memoryLimit(ro), timeoutMs: plan.timeoutMs, engine, redactor, ...secretsOf(ro),
       });
       try {
         return { skipped: false, ...(await drive(plan, attempts.run, `${who}: ${script!.origin}`, ro, emit, () => attempts.notices, gen)) };
@@ -355,6 +358,11 @@ function scriptSource(script: ScriptInput, file?: string): ScriptSource {
   for (const [k, v] of Object.entries(script.files ?? {})) files.set(k, typeof v === 'string' ? Buffer.from(v) : v);
   checkSizes(files, name);
   return { origin: name, files, entry: name };
+}
+
+function secretsOf(o: ScriptOptions): { secrets?: SecretStore } {
+  const store = secretStoreFrom(o.secretSources ?? []);
+  return store ? { secrets: store } : {};
 }
 
 function network(o: CommonOptions): { redactor: Redactor; engine: Partial<EngineOptions> } {

@@ -53,6 +53,11 @@ globalThis.__k6p_loop_hooks = {
       t.fn(...t.args);
     }
   },
+  /** Forget every timer and pending operation (after a phase failed). */
+  reset() {
+    timers.clear();
+    pending.clear();
+  },
   /** Deliver an async op result: `json` is the JSON value, or an error message when !ok. */
   settle(id, ok, json, buffers) {
     const p = pending.get(id);

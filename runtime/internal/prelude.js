@@ -4,6 +4,7 @@
 import 'k6p:internal/intrinsics'; // first: captures built-ins before anything else runs
 import 'k6p:internal/host';
 import 'k6p:internal/loop';
+import 'k6p:internal/throw-site';
 import 'k6p:globals';
 
 delete globalThis.__k6p_host;

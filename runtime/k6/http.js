@@ -9,6 +9,7 @@ import { utf8Encode, utf8Decode, bytesOf } from 'k6p:lib/utf8';
 import { select, jsonParseErrorMessage } from 'k6p:lib/gjson';
 import { formatArg } from 'k6p:lib/format';
 import { info, toArrayBuffer, asArrayBuffer, warn } from 'k6p:support/guest';
+import { htmlParser } from 'k6p:support/html-hook';
 
 const DEFAULT_TIMEOUT_MS = 60000;
 const DEFAULT_REDIRECTS = 10;
@@ -317,9 +318,17 @@ function buildRequest(method, u, body, params) {
         if (v !== null && !(v instanceof ExpectedStatuses)) throw new RequestParseError('unsupported responseCallback');
         req.expect = statusRule(v);
         break;
-      case 'auth':
-        if (v === null || v === undefined || v === '' || v === 'basic') break;
-        throw new RequestParseError(`auth "${String(v)}" is not supported by k6-preflight (credentials in the URL are sent as Basic auth)`);
+      case 'auth': {
+        // As in k6: "digest" answers the 401 challenge with the URL's credentials; any other
+        // value leaves them to be sent as basic. NTLM is not implemented: say so plainly
+        // (thrown whatever `throw` says, since no response could be right).
+        const mode = v === null || v === undefined ? '' : String(v).toLowerCase();
+        if (mode === 'digest') req.auth = 'digest';
+        else if (mode === 'ntlm') {
+          throw new Error('auth "ntlm" is not supported by k6-preflight: it cannot authenticate with NTLM; validate a URL that needs no NTLM, or use auth "digest" or credentials in the URL (basic)');
+        }
+        break;
+      }
       case 'compression':
         if (v === null || v === undefined || v === '') break;
         throw new RequestParseError('request body compression is not supported by k6-preflight');
@@ -346,8 +355,12 @@ class Response {
     if (!parsed.ok) throw new Error(jsonParseErrorMessage(parsed.text));
     return parsed.value;
   }
-  html() {
-    throw new Error('Response.html() (k6/html) is not supported by k6-preflight');
+  /** The body as a k6/html Selection; with a selector, what it finds. */
+  html(selector) {
+    if (this.body === null || this.body === undefined) throw new Error('the body is null so we can\'t transform it to HTML - this likely was because of a request error getting the response');
+    const body = typeof this.body === 'string' ? this.body : utf8Decode(bytesOf(this.body));
+    const doc = htmlParser()(body);
+    return selector === undefined ? doc : doc.find(selector);
   }
   clickLink() {
     throw new Error('Response.clickLink() (k6/html) is not supported by k6-preflight');

@@ -204,6 +204,14 @@ function splitPath(path) {
       else if (c === ')') depth--;
       continue;
     }
+    // A modifier's argument (`@pretty:{"sortKeys":true}`, `@dig:name`) is one piece:
+    // JSON up to its balanced end, else characters up to the next '|' (as gjson reads it).
+    if (c === ':' && cur.startsWith('@') && !escaped && !cur.includes(':')) {
+      const end = modifierArgEnd(path, i + 1);
+      cur += path.slice(i, end);
+      i = end - 1;
+      continue;
+    }
     if (c === '\\' && i + 1 < path.length) {
       cur += path[++i];
       lit.push(cur.length - 1);
@@ -292,44 +300,138 @@ function matches(el, cond) {
   return compare(lhs, m[2], rhs);
 }
 
-function modifier(v, name) {
-  switch (name) {
-    case 'this':
-    case 'pretty':
-    case 'ugly':
-    case 'valid':
-      return v;
-    case 'reverse':
-      if (Array.isArray(v)) return [...v].reverse();
-      if (isObject(v)) return Object.fromEntries(Object.entries(v).reverse());
-      return v;
-    case 'keys':
-      return isObject(v) ? Object.keys(v) : Array.isArray(v) ? [] : undefined;
-    case 'values':
-      return isObject(v) ? Object.values(v) : Array.isArray(v) ? v : undefined;
-    case 'flatten':
-      return Array.isArray(v) ? v.flat() : v;
-    default:
-      return undefined;
+/** gjson's modifier argument: JSON text when it starts as JSON, else up to the next '|'. */
+function modifierArgEnd(path, start) {
+  const c = path[start];
+  if (c === '{' || c === '[' || c === '"') {
+    let depth = 0;
+    for (let i = start; i < path.length; i++) {
+      const ch = path[i];
+      if (ch === '"') {
+        for (i++; i < path.length && path[i] !== '"'; i++) if (path[i] === '\\') i++;
+        if (depth === 0) return i + 1;
+      } else if (ch === '{' || ch === '[') depth++;
+      else if (ch === '}' || ch === ']') {
+        if (--depth === 0) return i + 1;
+      }
+    }
+    return path.length;
+  }
+  const bar = path.indexOf('|', start);
+  return bar < 0 ? path.length : bar;
+}
+
+function argOption(arg, name) {
+  if (!arg) return false;
+  try {
+    const o = JSON.parse(arg);
+    return isObject(o) && Boolean(o[name]);
+  } catch {
+    return false;
   }
 }
 
-/** Apply the rest of the path to every element, keeping the ones that match. */
-function mapRest(arr, parts, idx) {
-  const out = [];
-  for (const el of arr) {
-    const r = walk(el, parts, idx);
-    if (r !== undefined) out.push(r);
+/** Every value under `key` at any depth, depth first (gjson's @dig). */
+function dig(v, key, out) {
+  if (Array.isArray(v)) for (const el of v) dig(el, key, out);
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === key) out.push(x);
+      dig(x, key, out);
+    }
   }
   return out;
+}
+
+function flatten(arr, deep) {
+  const out = [];
+  for (const el of arr) {
+    if (Array.isArray(el)) out.push(...(deep ? flatten(el, true) : el));
+    else out.push(el);
+  }
+  return out;
+}
+
+/** gjson's built-in modifiers (v1.19, as k6 vendors it), on parsed values. @pretty and
+ *  @ugly only reformat text, so on a value they are @this. MISSING: no result. */
+const MODIFIERS = {
+  this: (v) => v,
+  pretty: (v) => v,
+  ugly: (v) => v,
+  valid: (v) => v, // the body already parsed as JSON
+  reverse(v) {
+    if (Array.isArray(v)) return [...v].reverse();
+    if (isObject(v)) return Object.fromEntries(Object.entries(v).reverse());
+    return v;
+  },
+  keys(v) {
+    if (isObject(v)) return Object.keys(v);
+    if (Array.isArray(v)) return v.map(() => null);
+    return [null];
+  },
+  values(v) {
+    if (isObject(v)) return Object.values(v);
+    return Array.isArray(v) ? v : [v];
+  },
+  flatten: (v, arg) => (Array.isArray(v) ? flatten(v, argOption(arg, 'deep')) : v),
+  join(v) {
+    if (!Array.isArray(v)) return v;
+    const out = {};
+    for (const el of v) if (isObject(el)) Object.assign(out, el);
+    return out;
+  },
+  tostr: (v) => JSON.stringify(v),
+  fromstr(v) {
+    if (typeof v !== 'string') return MISSING;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return MISSING;
+    }
+  },
+  group(v) {
+    if (!isObject(v)) return MISSING;
+    const rows = [];
+    for (const [k, col] of Object.entries(v)) {
+      if (!Array.isArray(col)) continue;
+      col.forEach((x, i) => ((rows[i] ??= {})[k] = x));
+    }
+    return rows;
+  },
+  dig: (v, arg) => dig(v, arg, []),
+};
+
+/** `{ name, arg }` when a path component is a known modifier (`@name` or `@name:arg`). */
+function asModifier(part) {
+  if (part.escaped || !part.key.startsWith('@')) return undefined;
+  const colon = part.key.indexOf(':');
+  const name = colon < 0 ? part.key.slice(1) : part.key.slice(1, colon);
+  if (!Object.prototype.hasOwnProperty.call(MODIFIERS, name)) return undefined;
+  return { name, arg: colon < 0 ? '' : part.key.slice(colon + 1) };
+}
+
+/** Apply the rest of the path, up to the next '|', to every element, keeping the ones that
+ *  match; a '|' then continues from the collected array (`friends.#.nets|@flatten`). */
+function mapRest(arr, parts, idx) {
+  let end = idx;
+  while (end < parts.length && (end === idx || parts[end].sep !== '|')) end++;
+  const head = end < parts.length ? parts.slice(0, end) : parts;
+  const out = [];
+  for (const el of arr) {
+    const r = walk(el, head, idx);
+    if (r !== undefined) out.push(r);
+  }
+  return end < parts.length ? walk(out, parts, end) : out;
 }
 
 function walk(v, parts, idx) {
   if (idx >= parts.length) return v;
   if (v === undefined) return undefined;
   const { key, escaped, lit } = parts[idx];
-  if (idx === 0 && key.startsWith('@') && !escaped) {
-    return walk(modifier(v, key.slice(1)), parts, idx + 1);
+  const mod = asModifier(parts[idx]);
+  if (mod) {
+    const r = MODIFIERS[mod.name](v, mod.arg);
+    return r === MISSING ? undefined : walk(r, parts, idx + 1);
   }
   if (Array.isArray(v)) {
     if (key === '#' && !escaped) {

@@ -17,6 +17,8 @@ import { readConfined, type ScriptSource } from '../script/source.js';
 import { posix } from 'node:path';
 import { createGrpcHost } from '../grpc/host.js';
 import { createWsHost } from '../ws/host.js';
+import type { SecretStore } from '../script/secret-sources.js';
+import { secretsGet } from '../sandbox/ops/secrets.js';
 import { engineOptionsFor } from './engine-options.js';
 import { hostKey, queueLimitsFrom, RequestQueue } from './request-queue.js';
 import { requestRecord } from './request-record.js';
@@ -40,6 +42,8 @@ export interface ScriptAttemptOptions {
   redactor: Redactor;
   /** Response bytes the attempt may hold at once; default `defaultResponseBudget`. */
   responseBudgetBytes?: number;
+  /** `k6/secrets` sources (--secret-source); their values are masked in all output. */
+  secrets?: SecretStore;
 }
 
 export interface ScriptAttempts {
@@ -51,6 +55,7 @@ export interface ScriptAttempts {
 
 /** Compiles and syntax-checks the script once; a broken script is a UsageError (nothing attempted). */
 export async function prepareScriptAttempts(opts: ScriptAttemptOptions): Promise<ScriptAttempts> {
+  for (const v of opts.secrets?.knownValues() ?? []) if (v) opts.redactor.addSecret(v);
   const sandbox = new Sandbox();
   sandbox.warmUp();
   let script: CompiledScript;
@@ -201,6 +206,7 @@ async function runOne(
     },
     nextAsyncId: () => ++asyncIds,
     protocol: (name) => (name === 'grpc' ? grpc : ws),
+    secret: (source, key) => secretsGet(opts.secrets, opts.redactor, { source, key }).value as string,
   };
 
   try {
@@ -220,7 +226,7 @@ async function runOne(
         onEvent: (e) =>
           ctx.onEvent?.(
             e.type === 'check'
-              ? { type: 'check', attempt: ctx.attempt, name: e.name, group: e.group, passed: e.passed }
+              ? { type: 'check', attempt: ctx.attempt, name: opts.redactor.text(e.name), group: opts.redactor.text(e.group), passed: e.passed }
               : { type: 'console', attempt: ctx.attempt, level: e.level, message: opts.redactor.text(e.message) },
           ),
       },
@@ -255,7 +261,8 @@ async function runOne(
       message: opts.redactor.text(verdict.message),
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
-      checks: outcome.checks,
+      // A script can build check and group names from secrets: they are output too.
+      checks: outcome.checks.map((c) => ({ ...c, name: opts.redactor.text(c.name), group: opts.redactor.text(c.group) })),
       requests,
       console: outcome.console.map((c) => ({ ...c, message: opts.redactor.text(c.message) })),
       ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),

@@ -172,7 +172,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
 function scriptFailureMessage(o: WorkerOutcome, where: string): string | undefined {
   if (o.testAbort !== undefined) return `test.abort()${o.testAbort ? `: ${o.testAbort}` : ''} was called`;
   if (o.failCalls.length) return `fail(${JSON.stringify(o.failCalls[0])}) was called${where || ''}`;
-  if (o.thrown) return `${o.thrown.name}: ${o.thrown.message}${where}`;
+  if (o.thrown) return `${o.thrown.name ? `${o.thrown.name}: ` : ''}${o.thrown.message}${where}`;
   if (o.testFail !== undefined) return `test.fail()${o.testFail ? `: ${o.testFail}` : ''} was called`;
   return undefined;
 }

@@ -1,5 +1,6 @@
 // What every command does around its work: build the reporter, redactor and engine
 // settings from flags, turn SIGINT/SIGTERM into a clean abort, map errors to exit codes.
+import { secretStoreFrom, type SecretStore } from '../script/secret-sources.js';
 import { UsageError } from '../errors.js';
 import { createRedactor, type Redactor } from '../http/redact.js';
 import type { CreateEngineOptions } from '../http/engine.js';
@@ -37,12 +38,16 @@ export interface Prepared {
   redactor: Redactor;
   engine: CreateEngineOptions;
   runner: RunnerInfo;
+  /** `k6/secrets` sources from --secret-source (their values already in the redactor). */
+  secrets?: SecretStore;
 }
 
 export async function prepareCommon(f: ScriptFlagValues & NetworkFlagValues): Promise<Prepared> {
   const { env, secrets } = envFrom(f);
   const redactor = createRedactor({ secretValues: secrets, secretParams: f.secretParam });
   const engine: CreateEngineOptions = await engineFlags(f, secrets, f.secretParam);
+  const secretStore = secretStoreFrom(f.secretSource ?? []);
+  for (const v of secretStore?.knownValues() ?? []) if (v) redactor.addSecret(v);
   const runner: RunnerInfo = {};
   if (f.egressIpUrl) {
     // Once per validation; an echo that fails never fails the validation.
@@ -51,7 +56,7 @@ export async function prepareCommon(f: ScriptFlagValues & NetworkFlagValues): Pr
     if ('ip' in r) runner.egressIp = engine.egressIp = r.ip;
     else runner.egressIpError = redactor.text(r.error);
   }
-  return { env, redactor, engine, runner };
+  return { env, redactor, engine, runner, ...(secretStore ? { secrets: secretStore } : {}) };
 }
 
 /** Adds the runner facts to a status document, and says them once to the person. */

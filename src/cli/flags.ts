@@ -19,6 +19,7 @@ export function scriptFlags<T>(y: Argv<T>) {
     .option('include-system-env', { group: SCRIPT_GROUP, type: 'boolean', default: false, describe: "Also expose this process's environment in __ENV (off: a ConfigMap script must not read a pod's secrets)" })
     .option('secret-env', { group: SCRIPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Name of an --env variable whose value is masked in all output (repeatable)' })
     .option('secret-param', { group: SCRIPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Extra URL query parameter name to mask in output, beyond token, key, secret, password, signature… (repeatable)' })
+    .option('secret-source', { group: SCRIPT_GROUP, type: 'string', array: true, default: [] as string[], describe: "k6/secrets source, as k6 spells it: file=PATH (KEY=VALUE lines), env (this process's environment), mock=K=V; add name=N and default (repeatable). Values are masked in all output" })
     .option('memory-limit', { group: SCRIPT_GROUP, type: 'string', default: '64MiB', describe: 'Hard memory cap of the sandbox (e.g. 64MiB, 128Mi; at least 16MiB)' })
     .option('timeout', { group: SCRIPT_GROUP, type: 'string', describe: 'Deadline of one attempt (Go duration, at most 596h) [default: 30s]' });
 }
@@ -52,6 +53,7 @@ export interface ScriptFlagValues {
   includeSystemEnv: boolean;
   secretEnv: string[];
   secretParam: string[];
+  secretSource?: string[];
   memoryLimit: string;
   timeout?: string;
 }

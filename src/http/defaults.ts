@@ -5,12 +5,15 @@ import { VERSION } from '../version.js';
 
 export { VERSION };
 
+/** The k6 release whose defaults the gate mirrors (k6's internal/build/version.go). */
+export const K6_VERSION = '2.2.0';
+
 /**
- * Default User-Agent. k6 sends `Grafana k6/<version>`; we name ourselves instead (servers
- * and WAF logs should show who is knocking), and say we speak the k6 API.
- * Scripts and the CLI override it with the k6 `userAgent` option.
+ * Default User-Agent: exactly what `k6 run` sends (`Grafana k6/<version>`, k6's
+ * --user-agent default), so a WAF or allowlist treats the gate as it will treat the
+ * test. `--user-agent` and the script's `userAgent` option override it.
  */
-export const DEFAULT_USER_AGENT = `k6-preflight/${VERSION} (k6-compatible)`;
+export const DEFAULT_USER_AGENT = `Grafana k6/${K6_VERSION}`;
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -18,6 +18,7 @@ import { CANCELLED, TIMEOUT, runHop, type HopFailure, type HopResult, type Respo
 import { createJarRegistry } from './jars.js';
 import { createConnectionPool, hostnameOf } from './pool.js';
 import { proxyFor } from './proxy.js';
+import { digestAuth } from './digest.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { REDIRECT_STATUSES, redirectMethod, redirectReferer, sameOrSubdomain } from './redirects.js';
 import { emptyTimings, hopTimings } from './timings.js';
@@ -124,6 +125,8 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
     let dropSensitive = false;
     let referer: string | null = null;
     const keepBody = req.responseType !== 'none';
+    const authMode = digestAuth(req.auth);
+    let digestHeader: string | undefined;
 
     try {
       for (let hop = 0; ; hop++) {
@@ -137,6 +140,8 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
           referer,
           jarCookies: jar ? jar.cookiesFor(curUrl) : [],
           scoped: reqCookies,
+          sendsBasic: authMode.sendsBasic,
+          digest: digestHeader,
         });
         const sent = asSent(curMethod, curUrlText, h, curBody, echoCookies);
         const proxy = proxyFor({ proxy: opts.proxy, env: opts.env }, curUrl);
@@ -153,6 +158,14 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
 
         const setCookies = r.pairs.filter(([k]) => k.toLowerCase() === 'set-cookie').map(([, v]) => v);
         if (jar && setCookies.length > 0) jar.storeSetCookies(curUrl, setCookies);
+
+        // auth: 'digest': a 401 with a Digest challenge is answered once, on the same hop.
+        const answer = authMode.retryWith(hop, r.status, headerValue(r.pairs, 'WWW-Authenticate'), curMethod, curUrl, curBody);
+        digestHeader = answer;
+        if (answer) {
+          hop--; // the same hop again, now answering the Digest challenge
+          continue;
+        }
 
         const location = headerValue(r.pairs, 'Location');
         if (REDIRECT_STATUSES.has(r.status) && location !== undefined && hop < maxRedirects) {

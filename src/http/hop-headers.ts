@@ -18,6 +18,10 @@ export interface HopHeaderInput {
   jarCookies: readonly { name: string; value: string }[];
   /** k6 `params.cookies`; `replace` hides a jar cookie of the same name. */
   scoped: Record<string, { value: string; replace: boolean }>;
+  /** False for `auth: 'digest'`: the URL's credentials answer a challenge instead (digest.ts). */
+  sendsBasic?: boolean;
+  /** The answer to a Digest challenge, sent instead of any other Authorization. */
+  digest?: string | undefined;
 }
 
 function basicAuth(u: URL): string | null {
@@ -38,8 +42,12 @@ export function hopHeaders(i: HopHeaderInput): { headers: Record<string, string>
     deleteHeader(h, 'Content-Encoding');
   }
   if (!findHeader(h, 'User-Agent') && i.userAgent) h['User-Agent'] = i.userAgent;
-  const auth = basicAuth(i.url);
+  const auth = i.sendsBasic === false ? null : basicAuth(i.url);
   if (auth && !findHeader(h, 'Authorization')) h['Authorization'] = auth;
+  if (i.digest) {
+    deleteHeader(h, 'Authorization');
+    h['Authorization'] = i.digest;
+  }
   if (i.referer && !findHeader(h, 'Referer')) h['Referer'] = i.referer;
 
   // Cookies: the jar's for this URL, then request-scoped ones.

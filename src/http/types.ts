@@ -36,6 +36,9 @@ export interface HttpRequest {
   cookies?: Record<string, { value: string; replace: boolean }>;
   /** Which cookie jar reads/stores cookies: `"vu"` (default) or an id from `newJar()`; null for none. */
   jar?: string | null;
+  /** k6 `params.auth`: `"digest"` answers a Digest challenge with the URL's credentials;
+   *  otherwise they are sent as Basic. */
+  auth?: 'basic' | 'digest';
 }
 
 export interface Timings {

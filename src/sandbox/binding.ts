@@ -108,19 +108,20 @@ export interface GuestErrorInfo {
   stack: string;
 }
 
-/** A thrown guest value as data (Errors keep name/message/stack; other values are stringified). */
+/** A thrown guest value as data (Errors keep name/message/stack; other values are stringified
+ *  with no name, so `throw "line 6"` reads `line 6`, as k6 prints it). */
 export function describeThrown(ctx: QuickJSContext, h: QuickJSHandle): GuestErrorInfo {
   try {
     const d = ctx.dump(h) as unknown;
     if (d && typeof d === 'object') {
       const o = d as Record<string, unknown>;
       return {
-        name: clip(typeof o.name === 'string' ? o.name : 'Error', 100),
+        name: clip(typeof o.name === 'string' ? o.name : '', 100),
         message: clip(typeof o.message === 'string' ? o.message : JSON.stringify(d), MAX_MESSAGE),
         stack: typeof o.stack === 'string' ? o.stack.split('\n').slice(0, MAX_FRAMES).join('\n') : '',
       };
     }
-    return { name: 'Error', message: clip(String(d), MAX_MESSAGE), stack: '' };
+    return { name: '', message: clip(String(d), MAX_MESSAGE), stack: '' };
   } catch {
     return { name: 'Error', message: 'an unreadable value was thrown', stack: '' };
   }

@@ -110,11 +110,14 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       const r = produce();
       if ('error' in r) {
         record(phase, r.error);
+        dropPending(c, hooks);
         return undefined;
       }
       const s = settle(c, rt!, r.value, loop, cmd.deadline, channel);
       if (!s.ok) {
+        if (Date.now() >= cmd.deadline && !channel.cancelled()) limit ??= 'timeout';
         record(phase, s.error);
+        dropPending(c, hooks); // as in k6, a failed phase's timers and callbacks do not run later
         return undefined;
       }
       completed.push(phase);
@@ -122,6 +125,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     };
     const record = (phase: Phase, errH: QuickJSHandle) => {
       const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
+      if (errH.alive && !d.stack) d.stack = throwSiteStack(c, hooks, errH);
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
       // The loop's own "interrupted" at the deadline (a promise, timer or socket still pending)
@@ -237,6 +241,39 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   }
 }
 
+/** Forgets the guest loop's timers and pending operations (their late results are ignored). */
+function dropPending(c: QuickJSContext, hooks: QuickJSHandle): void {
+  try {
+    const fn = c.getProp(hooks, 'reset');
+    const r = c.callFunction(fn, hooks);
+    fn.dispose();
+    if (r.error) r.error.dispose();
+    else r.value.dispose();
+  } catch {
+    /* an engine past its limits: the attempt is ending anyway */
+  }
+}
+
+/** Where a value without a stack of its own (`throw "x"`) was thrown, from the guest's
+ *  throw-site record (runtime/internal/throw-site.js); "" when unknown. */
+function throwSiteStack(c: QuickJSContext, hooks: QuickJSHandle, value: QuickJSHandle): string {
+  try {
+    const fn = c.getProp(hooks, 'throwStack');
+    try {
+      const r = c.callFunction(fn, hooks, value);
+      if (r.error) {
+        r.error.dispose();
+        return '';
+      }
+      return r.value.consume((v) => (c.typeof(v) === 'string' ? c.getString(v) : '')).split('\n').slice(0, 12).join('\n');
+    } finally {
+      fn.dispose();
+    }
+  } catch {
+    return '';
+  }
+}
+
 function classifyLimit(d: { name: string; message: string }): LimitHit | undefined {
   const m = d.message.toLowerCase();
   if (m.includes('out of memory')) return 'memory';
@@ -251,8 +288,10 @@ function callGuest(c: QuickJSContext, fn: QuickJSHandle, args: QuickJSHandle[]):
 
 type Settled = { ok: true; value: QuickJSHandle } | { ok: false; error: QuickJSHandle };
 
-/** Drives the event loop until `h` (a promise or a plain value) settles, the deadline
- *  passes or the attempt is cancelled. `loop` is null while the prelude itself runs. */
+/** Drives the event loop until `h` (a promise or a plain value) settles and, as in k6,
+ *  every timer and asynchronous operation started meanwhile has run to completion; or
+ *  until the deadline passes or the attempt is cancelled. `loop` is null while the
+ *  prelude itself runs. A timer callback that throws fails the phase. */
 function settle(
   c: QuickJSContext,
   rt: QuickJSRuntime,

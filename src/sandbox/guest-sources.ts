@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
+import { HTML_ENGINE_MODULE, bundleHtmlEngine } from './html-engine.js';
 
 declare const __K6P_GUEST_SOURCES__: GuestSources | undefined;
 
@@ -41,6 +42,7 @@ export function readGuestSources(dir: string): GuestSources {
     }
   };
   walk(dir);
+  modules[HTML_ENGINE_MODULE] = bundleHtmlEngine();
   for (const [name, file] of Object.entries(registry.modules)) {
     const src = modules[`k6p:${file.slice(0, -3)}`];
     if (src === undefined) throw new Error(`runtime/registry.json: ${name} → ${file} does not exist`);

@@ -7,6 +7,8 @@ export interface ModuleCode {
   code: string;
   /** Source map (JSON) when the code was transformed, to map error locations back. */
   map?: string;
+  /** Text inserted by the throw-site rewrite (src/script/throw-sites.ts), to map columns back. */
+  shifts?: [line: number, col: number, length: number][];
 }
 
 export interface AttemptCommand {

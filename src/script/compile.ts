@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import type { ModuleCode } from '../sandbox/protocol.js';
 import { readConfined, type ScriptSource } from './source.js';
 import { lineCol } from './location.js';
+import { markThrowSites } from './throw-sites.js';
 
 export interface CompiledScript {
   origin: string;
@@ -37,7 +38,7 @@ export function compileScript(src: ScriptSource, k6Modules: readonly string[]): 
     const bytes = read(name);
     if (!bytes) throw new UsageError(`${src.origin}: ${name} not found`);
     const text = Buffer.from(bytes).toString('utf8');
-    const mod = TS.test(name) ? stripTypes(name, text) : { code: text };
+    const mod = TS.test(name) ? stripTypes(name, text) : withInlineMap(text);
     modules[name] = mod;
 
     let imports;
@@ -69,7 +70,35 @@ export function compileScript(src: ScriptSource, k6Modules: readonly string[]): 
       throw new UsageError(`${where()}: cannot import "${spec}": ${hint}`);
     }
   }
+  // Response.html() needs k6/html, which k6/http does not load (it is large): scripts that
+  // mention html( get it, by an import appended to the entry (imports hoist; no line moves).
+  if (k6Modules.includes('k6/html') && Object.values(modules).some((m) => /\bhtml\s*\(/.test(m.code))) {
+    modules[src.entry]!.code += "\nimport 'k6/html';\n";
+  }
+  for (const mod of Object.values(modules)) {
+    const marked = markThrowSites(mod.code);
+    if (marked.shifts.length) {
+      mod.code = marked.code;
+      mod.shifts = marked.shifts;
+    }
+  }
   return { origin: src.origin, entry: src.entry, modules, files, ...(src.root ? { root: src.root } : {}) };
+}
+
+const INLINE_MAP = /\/\/[#@]\s*sourceMappingURL=data:application\/json(?:;charset=[\w-]+)?;base64,([A-Za-z0-9+/=_-]+)\s*$/;
+
+/** A pre-built bundle may carry its source map inline (`//# sourceMappingURL=data:…`):
+ *  error locations then point into the files it was built from, as in k6. */
+function withInlineMap(code: string): ModuleCode {
+  const m = INLINE_MAP.exec(code);
+  if (!m) return { code };
+  try {
+    const map = Buffer.from(m[1]!, 'base64').toString('utf8');
+    JSON.parse(map);
+    return { code, map };
+  } catch {
+    return { code }; // not a usable map: report generated positions
+  }
 }
 
 type SucraseTransform = (code: string, opts: object) => { code: string; sourceMap?: object };

@@ -4,7 +4,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { configMapFiles, isConfigMap, readMountedConfigMapDir } from '../manifest/configmap.js';
-import { loadManifestFile } from '../manifest/documents.js';
+import { loadManifestFile, type ManifestDoc } from '../manifest/documents.js';
 import { readConfigFile } from '../manifest/carriers.js';
 import type { ValidationBlock } from '../manifest/testrun.js';
 import { UsageError } from '../errors.js';
@@ -83,18 +83,31 @@ const configuredKey = (c: ValidationBlock | undefined) => (c?.source?.kind === '
 export function loadManifestSource(path: string, wanted?: string): ScriptSource {
   const maps = loadManifestFile(path).filter(isConfigMap);
   if (maps.length === 0) throw new UsageError(`${path}: no ConfigMap in this manifest`);
-  const key = wanted ?? 'validate.js';
-  const chosen = maps.length === 1 ? maps[0]! : maps.find((m) => configMapFiles(m).has(key));
-  if (!chosen) {
-    const names = maps.map((m) => m.name ?? '?').join(', ');
-    throw new UsageError(`${path}: ${maps.length} ConfigMaps (${names}) and none has a key "${key}"; choose one with --file`);
-  }
+  const chosen = maps.length === 1 ? maps[0]! : pickConfigMap(maps, wanted, path);
   const files = configMapFiles(chosen);
   const origin = `${path} (configmap/${chosen.name ?? '?'})`;
   const config = readConfigFile(files, origin);
   const entry = pickEntry(files, wanted ?? configuredKey(config), origin);
   checkSizes(files, origin);
   return { origin, files, entry, ...(config ? { config } : {}) };
+}
+
+/** Among several ConfigMaps: the one holding `--file`, else the one holding validate.js,
+ *  else the one holding the only script of them all (as pickEntry does within one). */
+function pickConfigMap(maps: ManifestDoc[], wanted: string | undefined, path: string): ManifestDoc {
+  const names = maps.map((m) => m.name ?? '?').join(', ');
+  const key = wanted ?? 'validate.js';
+  const holding = maps.filter((m) => configMapFiles(m).has(key));
+  if (holding.length === 1) return holding[0]!;
+  if (holding.length > 1) {
+    throw new UsageError(`${path}: ${holding.length} ConfigMaps (${holding.map((m) => m.name ?? '?').join(', ')}) have a key "${key}"; keep only the one to run in this file`);
+  }
+  if (wanted) throw new UsageError(`${path}: ${maps.length} ConfigMaps (${names}) and none has a key "${key}"`);
+  const scripts = maps.flatMap((m) => [...configMapFiles(m).keys()].filter(isScriptName).map((k) => ({ m, k })));
+  if (scripts.length === 1) return scripts[0]!.m;
+  if (scripts.length === 0) throw new UsageError(`${path}: ${maps.length} ConfigMaps (${names}) and no script in any of them (expected a key like validate.js)`);
+  const list = scripts.map(({ m, k }) => `configmap/${m.name ?? '?'}:${k}`).join(', ');
+  throw new UsageError(`${path}: several scripts (${list}); choose one with --file`);
 }
 
 /** Reads `name` (POSIX, relative) below `root`, refusing anything that resolves outside it

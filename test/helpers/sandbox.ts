@@ -4,6 +4,7 @@ import { prepareScriptAttempts } from '../../src/attempt/script-attempt.js';
 import type { AttemptEvent, AttemptResult } from '../../src/attempt/types.js';
 import { createRedactor } from '../../src/http/redact.js';
 import type { EngineOptions } from '../../src/http/types.js';
+import type { SecretStore } from '../../src/script/secret-sources.js';
 
 export interface RunScriptOptions {
   /** Extra files beside validate.js (name → content), for imports and open(). */
@@ -14,6 +15,8 @@ export interface RunScriptOptions {
   memoryLimitBytes?: number;
   engine?: Partial<EngineOptions>;
   secrets?: string[];
+  /** k6/secrets sources (see src/script/secret-sources.ts). */
+  secretStore?: SecretStore;
   signal?: AbortSignal;
   /** Response bytes the attempt may hold at once (default: from the memory limit and --max-body). */
   responseBudgetBytes?: number;
@@ -37,6 +40,7 @@ export async function runScript(source: string, o: RunScriptOptions = {}): Promi
     engine: o.engine ?? {},
     redactor: createRedactor({ secretValues: o.secrets ?? [] }),
     ...(o.responseBudgetBytes !== undefined ? { responseBudgetBytes: o.responseBudgetBytes } : {}),
+    ...(o.secretStore ? { secrets: o.secretStore } : {}),
   });
   const events: AttemptEvent[] = [];
   try {

@@ -20,6 +20,9 @@ const noHttp = {
     protocol: () => {
       throw new Error('no gRPC or WebSockets in this test');
     },
+    secret: () => {
+      throw new Error('no secrets in this test');
+    },
   },
 };
 

@@ -42,8 +42,8 @@ export async function pollCommand(a: PollArgs): Promise<number> {
     if (a.output === 'json') process.stdout.write(JSON.stringify({ type: 'result', skipped: true, message }) + '\n');
     return EXIT_OK;
   }
-  const { env, redactor, engine, runner } = await prepareCommon(a);
-  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine, redactor });
+  const { env, redactor, engine, runner, secrets } = await prepareCommon(a);
+  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine, redactor, secrets });
   try {
     return await validate({
       plan,

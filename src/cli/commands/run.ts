@@ -31,8 +31,8 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const memoryLimitBytes = memoryLimitFrom(a);
   const source = loadScriptSource(a.source, a.file);
   scriptConfig(source); // a preflight.yaml beside the script: its key picked the entry; a check there is refused
-  const { env, redactor, engine, runner } = await prepareCommon(a);
-  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs, engine, redactor });
+  const { env, redactor, engine, runner, secrets } = await prepareCommon(a);
+  const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes, timeoutMs, engine, redactor, secrets });
   const reporter = makeReporter(a, false, redactor);
   announceRunner(reporter, runner);
   const sig = signalAbort();

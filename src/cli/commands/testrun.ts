@@ -58,7 +58,7 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
   }
   const { input, names } = layerPlanInput(v, planInputFromFlags(a));
   const plan = planFromInput(input, undefined, names);
-  const { env, redactor, engine, runner } = await prepareCommon(a);
+  const { env, redactor, engine, runner, secrets } = await prepareCommon(a);
   const reporter = makeReporter(a, true, redactor);
   const generation = v.testRun.generation;
 
@@ -73,7 +73,7 @@ export async function testRunCommand(a: TestRunArgs): Promise<number> {
   } else {
     const refPath = `${v.carrier === 'annotation' ? 'metadata.annotations["k6-preflight.io/validation"]' : 'spec.preTestValidation'}.validationScript.configMap.name`;
     const source = configMapScriptSource(v.source.configMap, docs, { ...(a.scriptsDir ? { scriptsDir: a.scriptsDir } : {}), manifests: a.configmap, ...(a.file ? { file: a.file } : {}), refPath });
-    const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor });
+    const attempts = await prepareScriptAttempts({ source, env, memoryLimitBytes: memoryLimitFrom(a), timeoutMs: plan.timeoutMs, engine, redactor, secrets });
     attemptRunner = attempts.run;
     close = () => attempts.close();
     notices = () => attempts.notices;

@@ -141,12 +141,14 @@ export const open = workerOp({
   doc: '`{ path, mode }` → string or `{buf}` (files beside the script, size-capped)',
   decode: (raw) => {
     const p = fields(raw, 'open');
-    return { path: str(p.path, 'open() path'), binary: p.mode === 'b' };
+    return { path: str(p.path, 'open() path'), binary: p.mode === 'b', from: optStr(p.from) };
   },
-  run: ({ path, binary }, { ctx }) => {
+  run: ({ path, binary, from: caller }, { ctx }) => {
     if (path === '') throw new GuestError('open() needs a file name');
     if (path.startsWith('file://')) path = path.slice(7);
-    const base = posix.dirname(ctx.currentFile || '.');
+    // Relative to the calling module (named by the guest), when it is one of the script's files.
+    const from = caller !== undefined && ctx.files.has(caller) ? caller : ctx.currentFile;
+    const base = posix.dirname(from || '.');
     const name = posix.normalize(posix.join(base, path)).replace(/^\.\//, '');
     if (path.startsWith('/') || name.startsWith('..')) {
       throw new GuestError(`open("${path}"): only files inside the script's folder or ConfigMap can be opened`);

@@ -39,6 +39,7 @@ export function decodeRequest(raw: unknown, buffers: Uint8Array[]): GuestRequest
   const cookies = optObject(r.cookies);
   if (cookies) req.cookies = requestCookies(cookies);
   if (r.jar === null || typeof r.jar === 'string') req.jar = r.jar;
+  if (r.auth === 'digest') req.auth = 'digest';
   return { req, rule: 'expect' in r ? decodeStatusRule(r.expect) : DEFAULT_STATUS_RULE };
 }
 

@@ -10,6 +10,8 @@ import * as core from './core.js';
 import * as crypto from './crypto.js';
 import * as http from './http.js';
 import * as protocols from './protocols.js';
+import * as secrets from './secrets.js';
+import * as webcrypto from './webcrypto.js';
 import { GuestError, type AnyOpSpec, type MainOpSpec, type OpResult, type Phase, type WorkerEnv, type WorkerOpSpec } from './types.js';
 import * as url from './url.js';
 
@@ -38,6 +40,20 @@ export const OPS = {
   'jar.set': http.jarSet,
   'jar.clear': http.jarClear,
   'jar.delete': http.jarDelete,
+  // k6/secrets and WebCrypto (main thread: the redactor; Node's async WebCrypto)
+  'secrets.get': secrets.get,
+  'webcrypto.digest': webcrypto.subtleDigest,
+  'webcrypto.generateKey': webcrypto.subtleGenerateKey,
+  'webcrypto.importKey': webcrypto.subtleImportKey,
+  'webcrypto.exportKey': webcrypto.subtleExportKey,
+  'webcrypto.sign': webcrypto.subtleSign,
+  'webcrypto.verify': webcrypto.subtleVerify,
+  'webcrypto.encrypt': webcrypto.subtleEncrypt,
+  'webcrypto.decrypt': webcrypto.subtleDecrypt,
+  'webcrypto.deriveBits': webcrypto.subtleDeriveBits,
+  'webcrypto.deriveKey': webcrypto.subtleDeriveKey,
+  'webcrypto.wrapKey': webcrypto.subtleWrapKey,
+  'webcrypto.unwrapKey': webcrypto.subtleUnwrapKey,
   // k6/net/grpc (main thread: connections through the same dial path)
   'grpc.load': protocols.grpcLoad,
   'grpc.loadProtoset': protocols.grpcLoadProtoset,

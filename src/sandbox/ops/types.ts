@@ -65,6 +65,8 @@ export interface MainEnv {
   delivered(res: HttpResponse): void;
   settle: Settle;
   nextAsyncId(): number;
+  /** A `k6/secrets` value from the attempt's sources, added to the redactor before it is returned. */
+  secret(source: string, key: string): string;
   /** The attempt's gRPC or WebSocket host half (src/grpc, src/ws). */
   protocol(name: 'grpc' | 'ws'): ProtocolHost;
 }
