@@ -1,11 +1,11 @@
 // Runs one attempt inside the worker: a fresh engine, the prelude, the user's module,
 // then setup() → default(data) → teardown(data) as k6 would, with the event loop for
 // promises and timers. Returns what happened as plain data; never throws.
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
-import { dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { buffersToGuest, dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
 import { guestSources } from './guest-sources.js';
 import { installModuleLoader } from './modules.js';
-import { prepareSpareEngine, takeEngine } from './quickjs.js';
+import { HostOutOfMemory, memoryNearlyFull, takeEngine } from './quickjs.js';
 import { newJournal } from './ops/core.js';
 import { checkPhase, isWorkerOp, opSpec, runWorkerOp } from './ops/registry.js';
 import { GuestError, type OpContext, type OpResult, type Phase, type WorkerEnv } from './ops/types.js';
@@ -70,9 +70,10 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   let ctx: QuickJSContext | undefined;
   let rt: QuickJSRuntime | undefined;
   const held: QuickJSHandle[] = [];
+  let engine: QuickJSWASMModule | undefined;
   let result: WorkerOutcome | undefined;
   try {
-    const engine = await takeEngine(cmd.memoryLimitBytes);
+    engine = await takeEngine(cmd.memoryLimitBytes);
     rt = engine.newRuntime();
     rt.setMemoryLimit(cmd.memoryLimitBytes);
     rt.setMaxStackSize(cmd.stackLimitBytes);
@@ -88,7 +89,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     installModuleLoader(rt, guest.modules, cmd.modules);
     ctx = rt.newContext();
     const c = ctx;
-    installHostFunction(c, dispatch);
+    installHostFunction(c, dispatch, () => (limit ??= 'memory'));
 
     // The prelude installs globals and captures the host door; errors here are ours, not the user's.
     const prelude = settle(c, rt, c.unwrapResult(c.evalCode(guest.modules[guest.prelude]!, guest.prelude, { type: 'module' })), null, cmd.deadline, channel);
@@ -115,7 +116,9 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       return s.value;
     };
     const record = (phase: Phase, errH: QuickJSHandle) => {
-      const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
+      let d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
+      // QuickJS throws null when it cannot even allocate the out-of-memory error.
+      if (errH.alive && c.typeof(errH) === 'object' && d.message === 'null' && memoryNearlyFull(engine!)) d = { ...d, name: 'InternalError', message: 'out of memory' };
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
       // The loop's own "interrupted" at the deadline is the attempt's timeout, not a script error.
@@ -179,7 +182,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     const e = err as Error;
     const d = { name: e?.name ?? 'Error', message: String(e?.message ?? e), stack: '' };
     thrown ??= { phase: opCtx.phase, ...d };
-    limit ??= e instanceof RangeError ? 'stack' : classifyLimit(d);
+    limit ??= e instanceof RangeError ? 'stack' : e instanceof HostOutOfMemory || isWasmTrap(e) ? 'memory' : classifyLimit(d);
     return finish();
   } finally {
     for (const h of held.reverse()) {
@@ -217,9 +220,14 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   }
 }
 
+/** A WebAssembly trap out of the engine ("memory access out of bounds", "unreachable"): its
+ *  heap is broken, in practice by running out of memory mid-operation. */
+const isWasmTrap = (e: unknown) => e instanceof WebAssembly.RuntimeError;
+
 function classifyLimit(d: { name: string; message: string }): LimitHit | undefined {
   const m = d.message.toLowerCase();
-  if (m.includes('out of memory')) return 'memory';
+  // "string too long": a string past QuickJS's length limit, built by doubling (ropes).
+  if (m.includes('out of memory') || m.includes('string too long')) return 'memory';
   if (m.includes('stack overflow') || m.includes('maximum call stack')) return 'stack';
   return undefined;
 }
@@ -258,8 +266,8 @@ function settle(
     return drive();
   } catch (err) {
     // The error ends the phase like a rejection; the awaited promise is freed with it.
-    if (!(err instanceof GuestThrew)) throw err;
     if (h.alive) h.dispose();
+    if (!(err instanceof GuestThrew)) throw err;
     return { ok: false, error: err.handle };
   }
 
@@ -295,12 +303,14 @@ function settle(
       const settled = channel.takeSettled();
       if (settled.length) {
         for (const s of settled) {
-          const args = [
-            c.newNumber(s.id),
-            s.ok ? c.true : c.false,
-            c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
-            buffersToGuest(c, s.buffers ?? []),
-          ];
+          const args: QuickJSHandle[] = [c.newNumber(s.id), s.ok ? c.true : c.false];
+          try {
+            args.push(c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')));
+            args.push(buffersToGuest(c, s.buffers ?? []));
+          } catch (err) {
+            args.forEach((a) => a.alive && a.dispose());
+            throw err;
+          }
           hook('settle', ...args).dispose();
         }
         continue;
@@ -328,12 +338,3 @@ class GuestThrew extends Error {
   }
 }
 
-function buffersToGuest(c: QuickJSContext, bufs: Uint8Array[]): QuickJSHandle {
-  const arr = c.newArray();
-  bufs.forEach((b, i) => {
-    const ab = c.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    c.setProp(arr, i, ab);
-    ab.dispose();
-  });
-  return arr;
-}

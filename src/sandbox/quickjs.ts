@@ -54,9 +54,40 @@ export async function freshEngine(memoryLimitBytes: number): Promise<QuickJSWASM
     return newQuickJSWASMModuleFromVariant(((debug as { default?: unknown }).default ?? debug) as QuickJSSyncVariant);
   }
   const maximum = Math.max(256, Math.floor(memoryLimitBytes / PAGE));
-  const variant = newVariant(releaseSync, {
-    wasmModule: compiledModule(),
-    wasmMemory: new WebAssembly.Memory({ initial: 256, maximum }),
-  });
-  return newQuickJSWASMModuleFromVariant(variant);
+  const wasmMemory = new WebAssembly.Memory({ initial: 256, maximum });
+  const variant = newVariant(releaseSync, { wasmModule: compiledModule(), wasmMemory });
+  const engine = await newQuickJSWASMModuleFromVariant(variant);
+  guardHostAllocations(engine);
+  memories.set(engine, { memory: wasmMemory, maximumBytes: maximum * PAGE });
+  return engine;
+}
+
+/** Raised when the host cannot allocate guest memory for a value it hands to the guest. */
+export class HostOutOfMemory extends Error {
+  override name = 'InternalError';
+  constructor(readonly bytes: number) {
+    super('out of memory');
+  }
+}
+
+/** Values the host hands to the guest (strings, ArrayBuffers) are copied into memory the
+ *  library takes with the module's `_malloc`; on a full heap that returns 0 and the copy
+ *  would then write over the engine's own memory. Make a failed allocation an error instead. */
+function guardHostAllocations(engine: QuickJSWASMModule): void {
+  const module = (engine as unknown as { module?: { _malloc?: (n: number) => number } }).module;
+  const malloc = module?._malloc;
+  if (!module || typeof malloc !== 'function') throw new Error('quickjs-emscripten: the module has no _malloc to guard (library changed?)');
+  module._malloc = (n: number) => {
+    const ptr = malloc(n);
+    if (ptr === 0 && n > 0) throw new HostOutOfMemory(n);
+    return ptr;
+  };
+}
+
+const memories = new WeakMap<QuickJSWASMModule, { memory: WebAssembly.Memory; maximumBytes: number }>();
+
+/** Whether the engine's linear memory has grown to (nearly) its cap: the heap was exhausted. */
+export function memoryNearlyFull(engine: QuickJSWASMModule): boolean {
+  const m = memories.get(engine);
+  return !!m && m.memory.buffer.byteLength >= m.maximumBytes * 0.9;
 }
