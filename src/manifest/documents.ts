@@ -47,8 +47,8 @@ export function loadManifestFile(path: string): ManifestDoc[] {
     text = readCapped(path, MAX_MANIFEST_BYTES, path, MANIFEST_KIND).toString('utf8');
   } catch (e) {
     if (e instanceof InputTooLarge) {
-      const size = e.bytes === undefined ? 'more than' : `${e.bytes} bytes,`;
-      throw new ManifestError(`${size} over the ${MiB(MAX_MANIFEST_BYTES)} limit for a manifest file`, { file: path });
+      const why = e.bytes === undefined ? `more than ${MiB(MAX_MANIFEST_BYTES)}, the limit for a manifest file` : `${e.bytes} bytes, over the ${MiB(MAX_MANIFEST_BYTES)} limit for a manifest file`;
+      throw new ManifestError(why, { file: path });
     }
     const err = e as NodeJS.ErrnoException;
     const why =
