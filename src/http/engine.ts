@@ -25,7 +25,7 @@ import {
   type FailureContext,
 } from './causes.js';
 import { budgetExceeded, type BodyBytesLease } from './body-budget.js';
-import { cookieRecord, CookieJar, parseSetCookie, toResponseCookie } from './cookies.js';
+import { appendByName, CookieJar, parseSetCookie, toResponseCookie } from './cookies.js';
 import { DecodeError, DecodedTooLarge, decodeBody } from './decode.js';
 import { MAX_HEADER_BYTES, resolveEngineOptions } from './defaults.js';
 import { dial, type ConnInfo, type HopTrace } from './dial.js';
@@ -451,17 +451,17 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
         if (referer && !findHeader(h, 'Referer')) h['Referer'] = referer;
 
         // Cookies: the jar's for this URL, then request-scoped ones (`replace` hides a jar cookie).
-        const echoCookies: Record<string, { name: string; value: string; replace: boolean }[]> = cookieRecord();
+        const echoCookies: Record<string, { name: string; value: string; replace: boolean }[]> = {};
         const sendCookies: string[] = [];
         const jarCookies = jar ? jar.cookiesFor(curUrl) : [];
         const scoped = dropSensitive ? {} : reqCookies;
         for (const c of jarCookies) {
           if (scoped[c.name]?.replace) continue;
-          (echoCookies[c.name] ??= []).push({ name: c.name, value: c.value, replace: false });
+          appendByName(echoCookies, c.name, { name: c.name, value: c.value, replace: false });
           sendCookies.push(`${c.name}=${c.value}`);
         }
         for (const [name, c] of Object.entries(scoped)) {
-          (echoCookies[name] ??= []).push({ name, value: c.value, replace: c.replace });
+          appendByName(echoCookies, name, { name, value: c.value, replace: c.replace });
           sendCookies.push(`${name}=${c.value}`);
         }
         if (sendCookies.length > 0) {
@@ -530,10 +530,10 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
   ): HttpResponse {
     const timings = hopTimings(r.t, r.trace);
     const info = r.info;
-    const cookies: Record<string, ResponseCookie[]> = cookieRecord();
+    const cookies: Record<string, ResponseCookie[]> = {};
     for (const line of setCookies) {
       const c = parseSetCookie(line);
-      if (c) (cookies[c.name] ??= []).push(toResponseCookie(c));
+      if (c) appendByName(cookies, c.name, toResponseCookie(c));
     }
     const base: HttpResponse = {
       status: r.status,
