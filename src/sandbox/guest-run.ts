@@ -5,7 +5,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { buffersToGuest, dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
 import { guestSources } from './guest-sources.js';
 import { installModuleLoader } from './modules.js';
-import { HostOutOfMemory, memoryNearlyFull, takeEngine } from './quickjs.js';
+import { HostOutOfMemory, memoryCapHit, takeEngine } from './quickjs.js';
 import { newJournal } from './ops/core.js';
 import { checkPhase, isWorkerOp, opSpec, runWorkerOp } from './ops/registry.js';
 import { GuestError, type OpContext, type OpResult, type Phase, type WorkerEnv } from './ops/types.js';
@@ -118,7 +118,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     const record = (phase: Phase, errH: QuickJSHandle) => {
       let d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
       // QuickJS throws null when it cannot even allocate the out-of-memory error.
-      if (errH.alive && c.typeof(errH) === 'object' && d.message === 'null' && memoryNearlyFull(engine!)) d = { ...d, name: 'InternalError', message: 'out of memory' };
+      if (errH.alive && c.typeof(errH) === 'object' && d.message === 'null' && memoryCapHit(engine)) d = { ...d, name: 'InternalError', message: 'out of memory' };
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
       // The loop's own "interrupted" at the deadline is the attempt's timeout, not a script error.
@@ -204,6 +204,8 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   }
 
   function finish(): WorkerOutcome {
+    // The script reached the memory cap, even if it caught the error and carried on.
+    if (memoryCapHit(engine)) limit ??= 'memory';
     return (result = {
       checks: [...journal.checks.values()],
       console: journal.console,

@@ -19,6 +19,10 @@ const PAGE = WASM_PAGE;
 
 let compiled: WebAssembly.Module | undefined;
 
+/** Tries per heap resize in the emscripten glue of @jitl/quickjs-wasmfile-release-sync 0.32
+ *  (`for (b = 1; b <= 4; b *= 2)`); test/security/memory-cap-reasons.test.ts guards it. */
+const RESIZE_TRIES = 3;
+
 function wasmBytes(): Uint8Array {
   if (typeof __K6P_QUICKJS_WASM_GZ_B64__ !== 'undefined') return gunzipSync(Buffer.from(__K6P_QUICKJS_WASM_GZ_B64__, 'base64'));
   const require = createRequire(import.meta.url);
@@ -56,9 +60,26 @@ export async function freshEngine(memoryLimitBytes: number): Promise<QuickJSWASM
   const maximum = Math.max(256, Math.floor(memoryLimitBytes / PAGE));
   const wasmMemory = new WebAssembly.Memory({ initial: 256, maximum });
   const variant = newVariant(releaseSync, { wasmModule: compiledModule(), wasmMemory });
+  const state = { capHit: false };
+  // The allocator grows the heap through this Memory. Emscripten's resize asks for a
+  // generous size first and retries smaller, three tries in all, each at least what the
+  // allocation needs: three failures in a row mean an allocation failed at the cap,
+  // whoever asked (the script, the engine, the host).
+  const grow = wasmMemory.grow.bind(wasmMemory);
+  let failedInARow = 0;
+  wasmMemory.grow = (pages: number) => {
+    try {
+      const r = grow(pages);
+      failedInARow = 0;
+      return r;
+    } catch (err) {
+      if (++failedInARow >= RESIZE_TRIES) state.capHit = true;
+      throw err;
+    }
+  };
   const engine = await newQuickJSWASMModuleFromVariant(variant);
   guardHostAllocations(engine);
-  memories.set(engine, { memory: wasmMemory, maximumBytes: maximum * PAGE });
+  memories.set(engine, state);
   return engine;
 }
 
@@ -84,10 +105,9 @@ function guardHostAllocations(engine: QuickJSWASMModule): void {
   };
 }
 
-const memories = new WeakMap<QuickJSWASMModule, { memory: WebAssembly.Memory; maximumBytes: number }>();
+const memories = new WeakMap<QuickJSWASMModule, { capHit: boolean }>();
 
-/** Whether the engine's linear memory has grown to (nearly) its cap: the heap was exhausted. */
-export function memoryNearlyFull(engine: QuickJSWASMModule): boolean {
-  const m = memories.get(engine);
-  return !!m && m.memory.buffer.byteLength >= m.maximumBytes * 0.9;
+/** Whether an allocation in this engine failed because its memory is at the cap. */
+export function memoryCapHit(engine: QuickJSWASMModule | undefined): boolean {
+  return !!engine && !!memories.get(engine)?.capHit;
 }

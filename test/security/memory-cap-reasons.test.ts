@@ -21,6 +21,7 @@ const inScript: Record<string, string> = {
   'a Map of objects': `const m = new Map(); for (let i = 0; ; i++) m.set(i, { i });`,
   'JSON.parse of a huge input': `JSON.parse('[' + '1,'.repeat(2e7) + '1]');`,
   'ArrayBuffers': `const a = []; for (;;) a.push(new ArrayBuffer(1 << 20));`,
+  'an out-of-memory error caught and ignored': `try { const a = []; for (;;) a.push(new Array(1e4).fill(1)); } catch (e) {}`,
 };
 
 const fromHost: Record<string, (url: string) => string> = {
