@@ -112,6 +112,8 @@ const workerBuild = await build({
   alias: { '@jitl/quickjs-wasmfile-release-sync/emscripten-module': join(variantDir, 'emscripten-module.cjs') },
   supported: { 'dynamic-import': false },
   define: {
+    // The op registry's main-thread entries import src/http/defaults (the version for User-Agent).
+    __K6P_VERSION__: JSON.stringify(pkg.version),
     __K6P_GUEST_SOURCES__: JSON.stringify(guestMin),
     __K6P_QUICKJS_WASM_GZ_B64__: JSON.stringify(gzipSync(wasm, { level: 9 }).toString('base64')),
   },

@@ -7,7 +7,7 @@ import { encodeJson, jsonParse } from 'k6p:internal/intrinsics';
 const raw = globalThis.__k6p_host;
 
 /**
- * Call a host operation (declared in src/sandbox/ops/).
+ * Call a host operation (one entry of src/sandbox/ops/registry.ts).
  * @param {string} op
  * @param {unknown} [payload] JSON-serialisable; binary data as {buf: i} into `buffers`
  * @param {ArrayBuffer[]} [buffers]

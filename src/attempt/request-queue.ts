@@ -8,6 +8,8 @@ export const DEFAULT_BATCH = 20;
 export const DEFAULT_BATCH_PER_HOST = 6;
 /** What a script may raise `batch` to: each running request can hold a connection. */
 export const MAX_BATCH = 100;
+/** Requests that may wait for a slot at once; beyond it a request fails at once. */
+export const MAX_WAITING = 20_000;
 
 export interface QueueLimits {
   batch: number;
@@ -39,6 +41,7 @@ export class RequestQueue {
   /** Waiting requests by host, each FIFO; hosts in the order they first waited. */
   private readonly waiting = new Map<string, { seq: number; w: Waiting }[]>();
   private seq = 0;
+  private waitingCount = 0;
   private closedWith: Error | undefined;
   /** Most requests that ran at once (for tests and figures). */
   peak = 0;
@@ -48,10 +51,15 @@ export class RequestQueue {
   /** Runs `send` when a slot for `host` is free. */
   run<T>(host: string, send: () => Promise<T>): Promise<T> {
     if (this.closedWith) return Promise.reject(this.closedWith);
+    if (this.waitingCount >= MAX_WAITING) {
+      return Promise.reject(new Error(`more than ${MAX_WAITING} requests are waiting for a connection slot (k6 batch/batchPerHost)`));
+    }
+    this.waitingCount++;
     return new Promise<T>((resolve, reject) => {
       const w: Waiting = {
         host,
         start: () => {
+          this.waitingCount--;
           this.running++;
           this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
           this.peak = Math.max(this.peak, this.running);
@@ -77,6 +85,7 @@ export class RequestQueue {
     this.closedWith ??= err;
     for (const list of this.waiting.values()) for (const { w } of list) w.fail(err);
     this.waiting.clear();
+    this.waitingCount = 0;
   }
 
   private pump(): void {

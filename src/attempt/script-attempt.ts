@@ -105,7 +105,8 @@ async function runOne(
   let queue: RequestQueue | undefined;
   const budget = new ResponseBytesBudget(opts.responseBudgetBytes ?? defaultResponseBudget(opts));
   const leases = new WeakMap<HttpResponse, { release(): void }>();
-  const deadlineTimer = setTimeout(() => queue?.close(new GuestError('the attempt reached its deadline before this request could be sent', 'InternalError')), Math.max(0, ctx.deadline - Date.now()));
+  const tooLate = new GuestError('the attempt reached its deadline before this request could be sent', 'InternalError');
+  const deadlineTimer = setTimeout(() => queue?.close(tooLate), Math.max(0, ctx.deadline - Date.now()));
 
   const sendNow = async ({ req, rule }: GuestRequest): Promise<HttpResponse> => {
     if (!engine) throw new GuestError('the HTTP engine is not ready (options were not reported)');
@@ -194,7 +195,9 @@ async function runOne(
     },
     send: (g) => {
       if (!queue) throw new GuestError('the HTTP engine is not ready (options were not reported)');
-      return queue.run(hostKey(g.req.url), () => sendNow(g));
+      // A slot freed by a request timing out at the deadline must not start another (timers
+      // and Date.now() can disagree by a millisecond or two; a request with less left is moot).
+      return queue.run(hostKey(g.req.url), () => (ctx.deadline - Date.now() < LAST_START_MS ? Promise.reject(tooLate) : sendNow(g)));
     },
     engine: () => {
       if (!engine) throw new GuestError('cookie jars are not available yet');
@@ -281,6 +284,9 @@ async function runOne(
 }
 
 let asyncIds = 0;
+
+/** A queued request is not started with less than this left before the deadline. */
+const LAST_START_MS = 10;
 
 /** Requests kept in an attempt's record. */
 export const MAX_REQUEST_RECORDS = 100;

@@ -107,9 +107,12 @@ function domainMatch(host: string, c: StoredCookie): boolean {
   return host === c.domain || (host.endsWith('.' + c.domain) && !isIP(host));
 }
 
-/** A name-keyed record for cookies: no prototype, so any cookie name (`__proto__`,
- *  `constructor`) is an ordinary key. JSON.stringify and the guest's JSON.parse keep it so. */
-export const cookieRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+/** Appends to the list under `name` in a plain record. Any cookie name is an ordinary own
+ *  key, `__proto__` and `constructor` included (`??=` would find the inherited ones). */
+export function appendByName<T>(record: Record<string, T[]>, name: string, item: T): void {
+  if (Object.prototype.hasOwnProperty.call(record, name)) record[name]!.push(item);
+  else Object.defineProperty(record, name, { value: [item], enumerable: true, writable: true, configurable: true });
+}
 
 let seqCounter = 0;
 
@@ -195,8 +198,8 @@ export class CookieJar {
 
   /** k6 `cookiesForURL`: name → values. */
   cookiesForURL(url: URL): Record<string, string[]> {
-    const out = cookieRecord<string[]>();
-    for (const c of this.cookiesFor(url)) (out[c.name] ??= []).push(c.value);
+    const out: Record<string, string[]> = {};
+    for (const c of this.cookiesFor(url)) appendByName(out, c.name, c.value);
     return out;
   }
 

@@ -1,6 +1,6 @@
 // The headers one hop sends: the script's, minus what k6 recomputes or drops on a redirect,
 // plus what k6 adds (User-Agent, Basic auth from the URL, Referer, cookies).
-import { cookieRecord } from './cookies.js';
+import { appendByName } from './cookies.js';
 import type { SentRequest } from './exchange.js';
 import { deleteHeader, findHeader } from './headers.js';
 
@@ -51,16 +51,16 @@ export function hopHeaders(i: HopHeaderInput): { headers: Record<string, string>
   if (i.referer && !findHeader(h, 'Referer')) h['Referer'] = i.referer;
 
   // Cookies: the jar's for this URL, then request-scoped ones.
-  const cookies: SentRequest['cookies'] = cookieRecord();
+  const cookies: SentRequest['cookies'] = {};
   const send: string[] = [];
   const scoped = i.dropSensitive ? {} : i.scoped;
   for (const c of i.jarCookies) {
     if (scoped[c.name]?.replace) continue;
-    (cookies[c.name] ??= []).push({ name: c.name, value: c.value, replace: false });
+    appendByName(cookies, c.name, { name: c.name, value: c.value, replace: false });
     send.push(`${c.name}=${c.value}`);
   }
   for (const [name, c] of Object.entries(scoped)) {
-    (cookies[name] ??= []).push({ name, value: c.value, replace: c.replace });
+    appendByName(cookies, name, { name, value: c.value, replace: c.replace });
     send.push(`${name}=${c.value}`);
   }
   if (send.length > 0) {

@@ -7,7 +7,8 @@
 //   dir/<key>   -> ..data/<key>            one symlink per key (or per first path segment
 //                                          when `items[].path` creates subfolders)
 // Names starting with `..` are the writer's own and never keys.
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { FILE_KIND, MAX_FILE_BYTES, readCapped } from '../script/limits.js';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { docError, type ManifestDoc } from './documents.js';
 import { ManifestError, joinPath, typeName } from './errors.js';
@@ -93,6 +94,15 @@ export interface MountedDirOptions {
  * symlinks are followed only while they resolve inside `dir`. Works for a plain folder too.
  */
 export function readMountedConfigMapDir(dir: string, opts: MountedDirOptions = {}): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  for (const [rel, path] of listMountedConfigMapDir(dir, opts)) {
+    files.set(rel, new Uint8Array(readCapped(path, MAX_FILE_BYTES, `${dir}/${rel}`, FILE_KIND)));
+  }
+  return files;
+}
+
+/** The same walk without reading anything: relative name → the real path to read it from. */
+export function listMountedConfigMapDir(dir: string, opts: MountedDirOptions = {}): Map<string, string> {
   let root: string;
   try {
     root = realpathSync(dir);
@@ -103,7 +113,7 @@ export function readMountedConfigMapDir(dir: string, opts: MountedDirOptions = {
     throw new ManifestError(code === 'ENOENT' ? 'no such directory' : (e as Error).message, { file: dir });
   }
   const maxFiles = opts.maxFiles ?? 10000;
-  const files = new Map<string, Uint8Array>();
+  const files = new Map<string, string>();
   const visiting = new Set<string>();
   const skip = (rel: string, why: string) => opts.onSkip?.(rel, why);
   const inside = (p: string) => {
@@ -137,7 +147,7 @@ export function readMountedConfigMapDir(dir: string, opts: MountedDirOptions = {
         walk(target, rel);
       } else if (st.isFile()) {
         if (files.size >= maxFiles) throw new ManifestError(`more than ${maxFiles} files`, { file: dir });
-        files.set(rel, new Uint8Array(readFileSync(target)));
+        files.set(rel, target);
       } else {
         skip(rel, 'not a regular file');
       }

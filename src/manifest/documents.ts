@@ -2,8 +2,8 @@
 // -o yaml|json` prints them. `kind: List` (and typed lists such as `ConfigMapList`)
 // are flattened into their items. Every document remembers where it came from so
 // later errors can name the file, the document and the field.
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { InputTooLarge, MANIFEST_KIND, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH, MiB, readCapped } from '../script/limits.js';
 import { ManifestError, type ManifestLocation } from './errors.js';
 
 export { ManifestError } from './errors.js';
@@ -44,8 +44,12 @@ export function docError(doc: ManifestDoc, path: string | undefined, problem: st
 export function loadManifestFile(path: string): ManifestDoc[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readCapped(path, MAX_MANIFEST_BYTES, path, MANIFEST_KIND).toString('utf8');
   } catch (e) {
+    if (e instanceof InputTooLarge) {
+      const why = e.bytes === undefined ? `more than ${MiB(MAX_MANIFEST_BYTES)}, the limit for a manifest file` : `${e.bytes} bytes, over the ${MiB(MAX_MANIFEST_BYTES)} limit for a manifest file`;
+      throw new ManifestError(why, { file: path });
+    }
     const err = e as NodeJS.ErrnoException;
     const why =
       err.code === 'ENOENT' ? 'no such file' :
@@ -59,7 +63,9 @@ export function loadManifestFile(path: string): ManifestDoc[] {
 /** Parses manifest text (YAML stream or JSON). `source` names it in errors. */
 export function parseManifestText(text: string, source: string): ManifestDoc[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.length > MAX_MANIFEST_BYTES) throw new ManifestError(`more than ${MiB(MAX_MANIFEST_BYTES)}, the limit for a manifest`, { file: source });
   const raw = looksLikeJson(text, source) ? parseJson(text, source) : parseYaml(text, source);
+  raw.forEach((value, i) => checkDepth(value, raw.length > 1 ? { file: source, document: i + 1 } : { file: source }));
   const docs: ManifestDoc[] = [];
   const count = raw.length;
   raw.forEach((value, i) => {
@@ -107,6 +113,22 @@ function makeDoc(value: Record<string, unknown>, source: string, document: numbe
   return doc;
 }
 
+const TOO_DEEP = `nested too deeply (more than ${MAX_MANIFEST_DEPTH} levels of mappings and lists)`;
+
+/** Refuses values nested deeper than any Kubernetes object is (checked without recursion). */
+function checkDepth(value: unknown, at: ManifestLocation): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_MANIFEST_DEPTH) throw new ManifestError(TOO_DEEP, at);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
+
+/** A parser that ran out of stack met nesting far deeper than any manifest has. */
+const isStackOverflow = (e: unknown) => e instanceof RangeError || /Maximum call stack size exceeded/i.test(String((e as Error)?.message ?? e));
+
 function looksLikeJson(text: string, source: string): boolean {
   if (/\.json$/i.test(source)) return true;
   const first = text.trimStart()[0];
@@ -138,12 +160,19 @@ function parseJson(text: string, source: string): unknown[] {
 
 function parseYaml(text: string, source: string): unknown[] {
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true, lineCounter: lines });
+  let parsed: ReturnType<typeof parseAllDocuments>;
+  try {
+    parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true, lineCounter: lines });
+  } catch (e) {
+    if (isStackOverflow(e)) throw new ManifestError(TOO_DEEP, { file: source });
+    throw e;
+  }
   const docs = Array.isArray(parsed) ? parsed : [];
   const count = docs.length;
   return docs.map((d, i) => {
     const at: ManifestLocation = count > 1 ? { file: source, document: i + 1 } : { file: source };
     const err = d.errors[0];
+    if (err && isStackOverflow(err)) throw new ManifestError(TOO_DEEP, at);
     if (err) {
       const lp = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
       const where = lp ? ` at line ${lp.line}, column ${lp.col}` : '';
@@ -152,6 +181,7 @@ function parseYaml(text: string, source: string): unknown[] {
     try {
       return d.toJS({ maxAliasCount: 100 });
     } catch (e) {
+      if (isStackOverflow(e)) throw new ManifestError(TOO_DEEP, at);
       throw new ManifestError(`invalid YAML: ${firstLine((e as Error).message)}`, at);
     }
   });

@@ -3,12 +3,13 @@
 // guest values. Nothing else in the project creates or reads handles.
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import { GuestError, type OpResult } from './ops/types.js';
+import { HostOutOfMemory } from './quickjs.js';
 
 /** `json` is the payload as the guest serialised it; local ops parse it, remote ones forward it. */
 export type Dispatch = (op: string, json: string | undefined, buffers: Uint8Array[]) => OpResult | void;
 
 /** Defines `globalThis.__k6p_host(op, json?, buffers?)`; the prelude captures and deletes it. */
-export function installHostFunction(ctx: QuickJSContext, dispatch: Dispatch): void {
+export function installHostFunction(ctx: QuickJSContext, dispatch: Dispatch, onOutOfMemory?: () => void): void {
   const fn = ctx.newFunction('__k6p_host', (opH, jsonH, bufsH) => {
     try {
       const op = ctx.getString(opH);
@@ -16,8 +17,10 @@ export function installHostFunction(ctx: QuickJSContext, dispatch: Dispatch): vo
       const result = dispatch(op, json, bufsH ? readBuffers(ctx, bufsH) : []);
       return result ? toGuest(ctx, result) : undefined;
     } catch (err) {
+      // The result did not fit in the guest's heap: the attempt has hit its memory cap.
+      if (err instanceof HostOutOfMemory) onOutOfMemory?.();
       // Only a name and a message cross: never a host stack.
-      const e = err instanceof GuestError ? err : new GuestError(err instanceof Error ? err.message : String(err));
+      const e = err instanceof GuestError ? err : new GuestError(err instanceof Error ? err.message : String(err), err instanceof HostOutOfMemory ? err.name : 'Error');
       return { error: ctx.newError({ name: e.name, message: e.message }) };
     }
   });
@@ -47,21 +50,40 @@ function readBuffers(ctx: QuickJSContext, arr: QuickJSHandle): Uint8Array[] {
 function toGuest(ctx: QuickJSContext, r: OpResult): QuickJSHandle | undefined {
   const json = r.json ?? (r.value === undefined ? undefined : JSON.stringify(r.value));
   if (!r.buffers?.length) return json === undefined ? undefined : ctx.newString(json);
-  const pair = ctx.newArray();
-  if (json !== undefined) {
-    const s = ctx.newString(json);
-    ctx.setProp(pair, 0, s);
-    s.dispose();
+  // Built inside out, every handle owned by one variable: an allocation that fails on a full
+  // heap leaves nothing behind that would keep the engine from being freed.
+  const list = buffersToGuest(ctx, r.buffers);
+  let s: QuickJSHandle | undefined;
+  let pair: QuickJSHandle | undefined;
+  try {
+    if (json !== undefined) s = ctx.newString(json);
+    pair = ctx.newArray();
+    if (s) ctx.setProp(pair, 0, s);
+    ctx.setProp(pair, 1, list);
+    return pair;
+  } catch (err) {
+    pair?.dispose();
+    throw err;
+  } finally {
+    s?.dispose();
+    list.dispose();
   }
-  const list = ctx.newArray();
-  r.buffers.forEach((b, i) => {
-    const ab = ctx.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    ctx.setProp(list, i, ab);
-    ab.dispose();
-  });
-  ctx.setProp(pair, 1, list);
-  list.dispose();
-  return pair;
+}
+
+/** A guest array of ArrayBuffers holding copies of `bufs`. */
+export function buffersToGuest(ctx: QuickJSContext, bufs: Uint8Array[]): QuickJSHandle {
+  const arr = ctx.newArray();
+  try {
+    bufs.forEach((b, i) => {
+      const ab = ctx.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+      ctx.setProp(arr, i, ab);
+      ab.dispose();
+    });
+    return arr;
+  } catch (err) {
+    arr.dispose();
+    throw err;
+  }
 }
 
 /** Reads a plain JSON-able value out of the guest (data only; functions become undefined). */

@@ -2,11 +2,11 @@
 // then setup() → default(data) (or each options.scenarios exec function, in order) →
 // teardown(data) as k6 would, with the event loop for promises and timers. Returns what
 // happened as plain data; never throws.
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
-import { dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { buffersToGuest, dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
 import { guestSources } from './guest-sources.js';
 import { installModuleLoader } from './modules.js';
-import { prepareSpareEngine, takeEngine } from './quickjs.js';
+import { HostOutOfMemory, memoryCapHit, takeEngine } from './quickjs.js';
 import { newJournal } from './ops/core.js';
 import { checkPhase, isWorkerOp, opSpec, runWorkerOp } from './ops/registry.js';
 import { GuestError, type OpContext, type OpResult, type Phase, type WorkerEnv } from './ops/types.js';
@@ -76,9 +76,10 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   let ctx: QuickJSContext | undefined;
   let rt: QuickJSRuntime | undefined;
   const held: QuickJSHandle[] = [];
+  let engine: QuickJSWASMModule | undefined;
   let result: WorkerOutcome | undefined;
   try {
-    const engine = await takeEngine(cmd.memoryLimitBytes);
+    engine = await takeEngine(cmd.memoryLimitBytes);
     rt = engine.newRuntime();
     rt.setMemoryLimit(cmd.memoryLimitBytes);
     rt.setMaxStackSize(cmd.stackLimitBytes);
@@ -94,7 +95,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     installModuleLoader(rt, guest.modules, cmd.modules);
     ctx = rt.newContext();
     const c = ctx;
-    installHostFunction(c, dispatch);
+    installHostFunction(c, dispatch, () => (limit ??= 'memory'));
 
     // The prelude installs globals and captures the host door; errors here are ours, not the user's.
     const prelude = settle(c, rt, c.unwrapResult(c.evalCode(guest.modules[guest.prelude]!, guest.prelude, { type: 'module' })), null, cmd.deadline, channel);
@@ -124,7 +125,9 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       return s.value;
     };
     const record = (phase: Phase, errH: QuickJSHandle) => {
-      const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
+      let d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
+      // QuickJS throws null when it cannot even allocate the out-of-memory error.
+      if (errH.alive && c.typeof(errH) === 'object' && d.message === 'null' && memoryCapHit(engine)) d = { ...d, name: 'InternalError', message: 'out of memory' };
       if (errH.alive && !d.stack) d.stack = throwSiteStack(c, hooks, errH);
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
@@ -202,7 +205,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     const e = err as Error;
     const d = { name: e?.name ?? 'Error', message: String(e?.message ?? e), stack: '' };
     thrown ??= { phase: opCtx.phase, ...d };
-    limit ??= e instanceof RangeError ? 'stack' : classifyLimit(d);
+    limit ??= e instanceof RangeError ? 'stack' : e instanceof HostOutOfMemory || isWasmTrap(e) ? 'memory' : classifyLimit(d);
     return finish();
   } finally {
     for (const h of held.reverse()) {
@@ -224,6 +227,8 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   }
 
   function finish(): WorkerOutcome {
+    // The script reached the memory cap, even if it caught the error and carried on.
+    if (memoryCapHit(engine)) limit ??= 'memory';
     return (result = {
       checks: [...journal.checks.values()],
       console: journal.console,
@@ -274,9 +279,14 @@ function throwSiteStack(c: QuickJSContext, hooks: QuickJSHandle, value: QuickJSH
   }
 }
 
+/** A WebAssembly trap out of the engine ("memory access out of bounds", "unreachable"): its
+ *  heap is broken, in practice by running out of memory mid-operation. */
+const isWasmTrap = (e: unknown) => e instanceof WebAssembly.RuntimeError;
+
 function classifyLimit(d: { name: string; message: string }): LimitHit | undefined {
   const m = d.message.toLowerCase();
-  if (m.includes('out of memory')) return 'memory';
+  // "string too long": a string past QuickJS's length limit, built by doubling (ropes).
+  if (m.includes('out of memory') || m.includes('string too long')) return 'memory';
   if (m.includes('stack overflow') || m.includes('maximum call stack')) return 'stack';
   return undefined;
 }
@@ -325,8 +335,8 @@ function settle(
     return drive();
   } catch (err) {
     // The error ends the phase like a rejection; what it waited on is freed with it.
-    if (!(err instanceof GuestThrew)) throw err;
     drop();
+    if (!(err instanceof GuestThrew)) throw err;
     return { ok: false, error: err.handle };
   }
 
@@ -371,13 +381,15 @@ function settle(
       const settled = channel.takeSettled();
       if (settled.length) {
         for (const s of settled) {
-          hook(
-            'settle',
-            c.newNumber(s.id),
-            s.ok ? c.true : c.false,
-            c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
-            buffersToGuest(c, s.buffers ?? []),
-          ).dispose();
+          const args: QuickJSHandle[] = [c.newNumber(s.id), s.ok ? c.true : c.false];
+          try {
+            args.push(c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')));
+            args.push(buffersToGuest(c, s.buffers ?? []));
+          } catch (err) {
+            args.forEach((a) => a.alive && a.dispose());
+            throw err;
+          }
+          hook('settle', ...args).dispose();
         }
         continue;
       }
@@ -404,12 +416,3 @@ class GuestThrew extends Error {
   }
 }
 
-function buffersToGuest(c: QuickJSContext, bufs: Uint8Array[]): QuickJSHandle {
-  const arr = c.newArray();
-  bufs.forEach((b, i) => {
-    const ab = c.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    c.setProp(arr, i, ab);
-    ab.dispose();
-  });
-  return arr;
-}

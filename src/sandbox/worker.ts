@@ -7,6 +7,7 @@ import type { FromWorker, ToWorker } from './protocol.js';
 import { RemoteChannel } from './worker-channel.js';
 
 export function startWorker(): void {
+  silenceEngineOutput();
   const { opsPort, shared } = workerData as { opsPort: MessagePort; shared: SharedArrayBuffer };
   const post = (m: FromWorker) => parentPort!.postMessage(m);
   const channel = new RemoteChannel(opsPort, shared, post);
@@ -21,4 +22,14 @@ export function startWorker(): void {
       if (msg.memoryLimitBytes) prepareSpareEngine(msg.memoryLimitBytes);
     }
   });
+}
+
+/** The engine prints its own diagnostics (leak reports, "Aborted(Assertion failed …)") with
+ *  console.* and process.stdout/stderr; they are never the user's output (the guest's console
+ *  goes through its op), and a failed dispose reaches the attempt result instead. */
+function silenceEngineOutput(): void {
+  const quiet = () => undefined;
+  for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[k] = quiet;
+  process.stdout.write = () => true;
+  process.stderr.write = () => true;
 }

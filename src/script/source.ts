@@ -1,16 +1,17 @@
 // Reads a validation script source — a single file, a directory a ConfigMap is mounted
 // as, or a ConfigMap manifest — into one self-contained file set. Imports and open()
 // resolve inside that set only, so a script never reaches beyond its own folder/ConfigMap.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
-import { configMapFiles, isConfigMap, readMountedConfigMapDir } from '../manifest/configmap.js';
+import { configMapFiles, isConfigMap, listMountedConfigMapDir } from '../manifest/configmap.js';
 import { loadManifestFile, type ManifestDoc } from '../manifest/documents.js';
-import { readConfigFile } from '../manifest/carriers.js';
+import { CONFIG_FILE_KEY, readConfigFile } from '../manifest/carriers.js';
 import type { ValidationBlock } from '../manifest/testrun.js';
 import { UsageError } from '../errors.js';
+import { FILE_KIND, InputTooLarge, MAX_FILE_BYTES, readCapped } from './limits.js';
 
 /** Largest script file accepted, like a ConfigMap's own 1 MiB cap. */
-export const MAX_SCRIPT_BYTES = 1024 * 1024;
+export const MAX_SCRIPT_BYTES = MAX_FILE_BYTES;
 export const SCRIPT_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
 
 export interface ScriptSource {
@@ -20,8 +21,9 @@ export interface ScriptSource {
   files: Map<string, Uint8Array>;
   /** The entry file's name in `files`. */
   entry: string;
-  /** For a single-file source: the folder further files (imports, open()) may be read
-   *  from on demand, confined to it. Absent for ConfigMaps: their keys are all there is. */
+  /** For a single file or a folder (a mounted ConfigMap): the folder further files (imports,
+   *  open()) are read from on demand, confined to it and size-capped. Absent for ConfigMaps
+   *  from a manifest: their keys are all there is. */
   root?: string;
   /** The set's preflight.yaml (ConfigMaps and mounted folders only): schedule and script key. */
   config?: ValidationBlock;
@@ -30,7 +32,7 @@ export interface ScriptSource {
 export const isScriptName = (name: string) => SCRIPT_EXTENSIONS.includes(extname(name).toLowerCase());
 
 /** Picks the entry: `--file KEY`, else `validate.js`, else the only script key. */
-export function pickEntry(files: Map<string, Uint8Array>, wanted: string | undefined, origin: string): string {
+export function pickEntry(files: ReadonlyMap<string, unknown>, wanted: string | undefined, origin: string): string {
   if (wanted) {
     if (files.has(wanted)) return wanted;
     throw new UsageError(`${origin}: no key "${wanted}" (keys: ${[...files.keys()].join(', ') || 'none'})`);
@@ -44,9 +46,7 @@ export function pickEntry(files: Map<string, Uint8Array>, wanted: string | undef
 
 export function checkSizes(files: Map<string, Uint8Array>, origin: string): void {
   for (const [name, bytes] of files) {
-    if (isScriptName(name) && bytes.byteLength > MAX_SCRIPT_BYTES) {
-      throw new UsageError(`${origin}/${name}: ${bytes.byteLength} bytes is over the 1 MiB script limit`);
-    }
+    if (bytes.byteLength > MAX_FILE_BYTES) throw new InputTooLarge(`${origin}/${name}`, bytes.byteLength, MAX_FILE_BYTES, FILE_KIND);
   }
 }
 
@@ -61,18 +61,22 @@ export function loadScriptSource(path: string, wanted?: string): ScriptSource {
     throw new UsageError(`${path}: no such file or directory`);
   }
   if (st.isDirectory()) {
-    const files = readMountedConfigMapDir(path);
-    const config = readConfigFile(files, path);
-    const entry = pickEntry(files, wanted ?? configuredKey(config), path);
-    checkSizes(files, path);
-    return { origin: path, files, entry, ...(config ? { config } : {}) };
+    // A mounted ConfigMap or a folder: only the entry (and its preflight.yaml) is read now;
+    // the rest when imported or opened, so a large file beside the script costs nothing unless used.
+    const listed = listMountedConfigMapDir(path);
+    const configPath = listed.get(CONFIG_FILE_KEY);
+    const config = configPath
+      ? readConfigFile(new Map([[CONFIG_FILE_KEY, readCapped(configPath, MAX_FILE_BYTES, `${path}/${CONFIG_FILE_KEY}`, FILE_KIND)]]), path)
+      : undefined;
+    const entry = pickEntry(listed, wanted ?? configuredKey(config), path);
+    const bytes = readCapped(listed.get(entry)!, MAX_FILE_BYTES, `${path}/${entry}`, FILE_KIND);
+    return { origin: path, files: new Map([[entry, bytes]]), entry, root: resolve(path), ...(config ? { config } : {}) };
   }
   if (MANIFEST.test(path)) return loadManifestSource(path, wanted);
-  if (st.size > MAX_SCRIPT_BYTES) throw new UsageError(`${path}: ${st.size} bytes is over the 1 MiB script limit`);
   // A single file: its folder is the root, so relative imports and open() work as in k6;
   // other files are read only when imported or opened (never the whole folder).
   const entry = basename(path);
-  return { origin: path, files: new Map([[entry, readFileSync(path)]]), entry, root: dirname(resolve(path)) };
+  return { origin: path, files: new Map([[entry, readCapped(path, MAX_FILE_BYTES, path, FILE_KIND)]]), entry, root: dirname(resolve(path)) };
 }
 
 /** The script key a preflight.yaml names (validationScript.configMap.file), if any. */
@@ -123,11 +127,7 @@ export function readConfined(root: string, name: string): Uint8Array | undefined
     return undefined;
   }
   if (!isInside(realRoot, real) || !statSync(real).isFile()) return undefined;
-  const bytes = readFileSync(real);
-  if (isScriptName(name) && bytes.byteLength > MAX_SCRIPT_BYTES) {
-    throw new UsageError(`${name}: ${bytes.byteLength} bytes is over the 1 MiB script limit`);
-  }
-  return bytes;
+  return readCapped(real, MAX_FILE_BYTES, name, FILE_KIND);
 }
 
 const isInside = (root: string, p: string) => p === root || p.startsWith(root + sep);

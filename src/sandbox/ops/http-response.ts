@@ -2,7 +2,7 @@
 // neutral exchange. This is where k6's shape lives: Go-canonical header names with repeats
 // joined, parsed response cookies, the `request` echo, error/error_code rules and the body
 // as text or bytes. src/http stays free of it.
-import { cookieRecord, parseSetCookie, toResponseCookie } from '../../http/cookies.js';
+import { appendByName, parseSetCookie, toResponseCookie } from '../../http/cookies.js';
 import type { Exchange } from '../../http/exchange.js';
 import { canonicalHeaderName, shapeResponseHeaders, statusText } from '../../http/headers.js';
 import type { HttpRequest, HttpResponse, ResponseCookie } from '../../http/types.js';
@@ -43,10 +43,10 @@ export function k6Response(ex: Exchange, responseType: HttpRequest['responseType
     };
   }
   const { headers, setCookies } = shapeResponseHeaders(ex.headers);
-  const cookies: Record<string, ResponseCookie[]> = cookieRecord();
+  const cookies: Record<string, ResponseCookie[]> = {};
   for (const line of setCookies) {
     const c = parseSetCookie(line);
-    if (c) (cookies[c.name] ??= []).push(toResponseCookie(c));
+    if (c) appendByName(cookies, c.name, toResponseCookie(c));
   }
   // A failure with a k6 error (a body that cannot be decoded) sets error/error_code; a
   // proxy's 407 keeps k6's status-based code and only carries the reason for the verdict.

@@ -100,9 +100,9 @@ export interface MainOpSpec<P> extends OpSpecBase<P> {
   run(p: P, env: MainEnv, buffers: Uint8Array[]): Awaitable<OpResult | void>;
 }
 
-/** Any registry entry, its payload type erased (decode and run are always used as a pair). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyOpSpec = WorkerOpSpec<any> | MainOpSpec<any>;
+/** Any registry entry, its payload type erased: decode and run are only ever used as a pair
+ *  (`run(decode(raw))`), which method-parameter bivariance lets `unknown` stand for. */
+export type AnyOpSpec = WorkerOpSpec<unknown> | MainOpSpec<unknown>;
 
 /** Declares a worker-side op; the payload type flows from `decode` to `run`. */
 export const workerOp = <P>(spec: Omit<WorkerOpSpec<P>, 'thread'>): WorkerOpSpec<P> => ({ thread: 'worker', ...spec });
