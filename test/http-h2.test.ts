@@ -107,7 +107,7 @@ describe('HTTP/2', { skip }, () => {
       assert.ok(res.timings.connecting > 0);
       assert.ok(res.timings.tls_handshaking > 0);
       assert.ok(Math.abs(res.timings.duration - (res.timings.sending + res.timings.waiting + res.timings.receiving)) < 1e-6);
-      assert.match(seen[0]!.userAgent ?? '', /k6-preflight/);
+      assert.match(seen[0]!.userAgent ?? '', /^Grafana k6\//);
     } finally {
       await e.close();
     }

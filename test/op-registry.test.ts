@@ -31,7 +31,11 @@ describe('op registry', () => {
       for (const m of readFileSync(f, 'utf8').matchAll(/\b(?:call|startOp)\('([\w.]+)'/g)) called.add(m[1]!);
     }
     assert.ok(called.size > 10, `found only ${called.size} calls`);
-    for (const op of called) assert.ok(op in OPS, `runtime calls ${op}, which the registry does not declare`);
+    for (const op of called) {
+      // `call('webcrypto.' + method)`: a family of ops, each declared by name.
+      const declared = op.endsWith('.') ? Object.keys(OPS).some((k) => k.startsWith(op)) : op in OPS;
+      assert.ok(declared, `runtime calls ${op}, which the registry does not declare`);
+    }
   });
 
   it('every entry says where it runs, when it may be called and how its payload is decoded', () => {
