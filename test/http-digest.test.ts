@@ -67,7 +67,7 @@ export default function() {
     "is authenticated": (r) => r.json().authenticated === true,
     "is correct user": (r) => r.json().user === "user"
   });
-  const wrong = http.get("http://user:nope@" + __ENV.B + "/digest-auth/x", {auth: "digest"});
+  const wrong = http.get("http://user:nope@" + __ENV.B + "/digest-auth/x", {auth: "digest", responseCallback: http.expectedStatuses(401)});
   check(wrong, { "wrong password: the 401 after one answer": (r) => r.status === 401 });
 }`,
     { env: { B: base } },
