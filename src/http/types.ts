@@ -3,17 +3,8 @@
 // built-in connectivity check and the library API alike.
 
 /** Stable CamelCase failure reasons. They appear in status documents: part of the API. */
-export type NetworkReason =
-  | 'DNSLookupFailed'
-  | 'ConnectionRefused'
-  | 'ConnectTimeout'
-  | 'ConnectionReset'
-  | 'TLSHandshakeFailed'
-  | 'RequestTimeout'
-  | 'EgressDenied'
-  | 'ProxyFailed'
-  | 'ResponseTooLarge'
-  | 'NetworkError';
+export type { NetworkReason } from '../reasons.js';
+import type { NetworkReason } from '../reasons.js';
 
 /** One request, already normalised by the caller (k6 param rules applied). */
 export interface HttpRequest {

@@ -4,7 +4,9 @@
 
 export type StatusRange = readonly [lo: number, hi: number];
 
-export class ExpectError extends Error {
+import { UsageError } from '../errors.js';
+
+export class ExpectError extends UsageError {
   override readonly name = 'ExpectError';
 }
 

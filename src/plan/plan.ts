@@ -1,8 +1,9 @@
 // The schedule of one validation: how often, how long, and when to give up.
 // Flag values and manifest fields both end up here; `planFromInput` parses and
 // validates, naming the flag or field that is wrong.
+import { UsageError } from '../errors.js';
 import { DurationError, formatDuration, parseDuration } from './duration.js';
-import { ATTEMPT_REASONS, isAttemptReason } from './reasons.js';
+import { ATTEMPT_REASONS, isAttemptReason } from '../reasons.js';
 
 export type Backoff = 'constant' | 'linear' | 'exponential';
 export const BACKOFFS: readonly Backoff[] = ['constant', 'linear', 'exponential'];
@@ -73,7 +74,7 @@ export const PLAN_FLAGS: Record<PlanField, string> = {
   failFastOn: '--fail-fast-on',
 };
 
-export class PlanError extends Error {
+export class PlanError extends UsageError {
   override readonly name = 'PlanError';
   constructor(
     /** The flag or field path the problem is about. */
