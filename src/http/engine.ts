@@ -39,6 +39,8 @@ import type { EngineOptions, HttpEngine, HttpRequest, HttpResponse, ResponseCook
 export interface CreateEngineOptions extends Partial<EngineOptions> {
   /** The runner's public address (from `lookupEgressIp`), quoted in failure messages. */
   egressIp?: string;
+  /** Sees every finished request with its response (`--http-debug`); what it throws is ignored. */
+  onExchange?: (res: HttpResponse) => void;
 }
 
 const now = () => performance.now();
@@ -575,8 +577,18 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
     return new URL(url);
   }
 
+  const observed = async (req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> => {
+    const res = await request(req, signal);
+    try {
+      options.onExchange?.(res);
+    } catch {
+      // a debug printer must not break a request
+    }
+    return res;
+  };
+
   return {
-    request,
+    request: options.onExchange ? observed : request,
     newJar() {
       const id = `jar${++jarSeq}`;
       jars.set(id, new CookieJar());

@@ -2,6 +2,7 @@
 // Flag values and manifest fields both end up here; `planFromInput` parses and
 // validates, naming the flag or field that is wrong.
 import { UsageError } from '../errors.js';
+import { DEFAULT_PLAN } from './defaults.js';
 import { DurationError, formatDuration, parseDuration } from './duration.js';
 import { ATTEMPT_REASONS, isAttemptReason } from '../reasons.js';
 
@@ -30,18 +31,8 @@ export interface SchedulePlan {
   failFastOn: string[];
 }
 
-export const DEFAULT_PLAN: Readonly<SchedulePlan> = Object.freeze({
-  intervalMs: 15_000,
-  backoff: 'constant',
-  factor: 1.5,
-  maxIntervalMs: 120_000,
-  jitter: 0.1,
-  maxDurationMs: 30 * 60_000,
-  successThreshold: 1,
-  timeoutMs: 30_000,
-  initialDelayMs: 0,
-  failFastOn: [] as string[],
-});
+/** The defaults live in ./defaults.ts with every other default. */
+export { DEFAULT_PLAN };
 
 /** Raw values as flags or a manifest give them (strings, or numbers for numeric fields). */
 export interface PlanInput {
