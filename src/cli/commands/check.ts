@@ -1,62 +1,53 @@
-// `k6-preflight check <url>`: #644's built-in connectivity check, no script needed.
+// `k6-preflight check <url…>`: #644's built-in connectivity check, no script needed — a
+// status, and optionally a body, JSON values and headers, for each URL given.
 import type { Argv } from 'yargs';
-import { checkableUrl, urlCheckRunner } from '../../attempt/url-check.js';
-import { UsageError } from '../../errors.js';
-import { DEFAULT_EXPECT, parseExpect } from '../../plan/expect.js';
-import { guard, makeReporter, prepareCommon, type OutputFlagValues } from '../common.js';
-import { networkFlags, outputFlags, scriptFlags, type NetworkFlagValues, type ScriptFlagValues } from '../flags.js';
-import { planFromFlags, scheduleFlags, validate, type ScheduleFlagValues } from '../validate.js';
+import { checkUrl } from '../../index.js';
+import { DEFAULT_TEXT } from '../../plan/defaults.js';
+import { consume, guard, makeReporter, networkOptions, thenRun, type ArgsOf } from '../common.js';
+import { attemptFlags, headerPairs, networkFlags, outputFlags, planInputFrom, scheduleFlags } from '../flags.js';
 
-type CheckArgs = ScriptFlagValues & NetworkFlagValues & OutputFlagValues & ScheduleFlagValues & {
-  url: string;
-  method: string;
-  expect?: string;
-  header: string[];
-  body?: string;
-};
+const CHECK_GROUP = 'Check:';
+
+const builder = (c: Argv) =>
+  scheduleFlags(outputFlags(networkFlags(attemptFlags(c))))
+    .positional('url', { type: 'string', array: true, demandOption: true, describe: 'http:// or https:// URL (several: all must pass)' })
+    .option('method', { group: CHECK_GROUP, type: 'string', default: DEFAULT_TEXT.method, describe: 'HTTP method' })
+    .option('expect', { group: CHECK_GROUP, type: 'string', describe: `Expected status codes and ranges, e.g. 200,204 or 200-299 [default: ${DEFAULT_TEXT.expect}]` })
+    .option('header', { group: CHECK_GROUP, alias: 'H', type: 'string', array: true, default: [] as string[], coerce: headerPairs('header'), describe: "Request header 'Name: value' (repeatable)" })
+    .option('body', { group: CHECK_GROUP, type: 'string', describe: 'Request body' })
+    .option('expect-body', { group: CHECK_GROUP, type: 'string', describe: 'Regular expression the response body must match' })
+    .option('expect-json', { group: CHECK_GROUP, type: 'string', array: true, default: [] as string[], describe: 'PATH=VALUE: the JSON body at this GJSON path (as k6 res.json(path)) must equal VALUE; PATH alone: must exist (repeatable)' })
+    .option('expect-header', { group: CHECK_GROUP, type: 'string', array: true, default: [] as string[], describe: "'Name: REGEX': the response header must match (repeatable)" })
+    .example('$0 check https://api.example.com/health --expect 200,204 --max-duration 10m', 'wait for an allowlist to open')
+    .example("$0 check https://api.example.com/health --expect-json status=ok -- k6 run test.js", 'then start the test');
 
 export function registerCheck(y: Argv) {
   return y.command(
-    'check <url>',
-    'Poll a URL until it answers with an expected status (no script)',
-    (c) =>
-      scheduleFlags(outputFlags(networkFlags(scriptFlags(c))))
-        .positional('url', { type: 'string', demandOption: true, describe: 'http:// or https:// URL' })
-        .option('method', { group: 'Check:', type: 'string', default: 'GET', describe: 'HTTP method' })
-        .option('expect', { group: 'Check:', type: 'string', describe: 'Expected status codes and ranges, e.g. 200,204 or 200-299 [default: 200-399]' })
-        .option('header', { group: 'Check:', alias: 'H', type: 'string', array: true, default: [] as string[], describe: "Request header 'Name: value' (repeatable)" })
-        .option('body', { group: 'Check:', type: 'string', describe: 'Request body' })
-        .example('$0 check https://api.example.com/health --expect 200,204 --max-duration 10m', 'wait for an allowlist to open'),
+    'check <url..>',
+    'Poll URLs until each answers as expected: status, body, JSON, headers (no script)',
+    builder,
     async (argv) => {
-      process.exitCode = await guard(() => checkCommand(argv as unknown as CheckArgs));
+      process.exitCode = await guard(() => checkCommand(argv));
     },
   );
 }
 
-export function parseHeaders(list: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const h of list) {
-    const i = h.indexOf(':');
-    if (i <= 0) throw new UsageError(`--header ${JSON.stringify(h)}: write it as 'Name: value'`);
-    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
-  }
-  return headers;
-}
-
-export async function checkCommand(a: CheckArgs): Promise<number> {
-  const plan = planFromFlags(a);
-  const url = checkableUrl(a.url);
-  let expect;
-  try {
-    expect = a.expect !== undefined ? parseExpect(a.expect) : [...DEFAULT_EXPECT];
-  } catch (e) {
-    throw new UsageError(`--expect: ${(e as Error).message}`);
-  }
-  const { redactor, engine, runner: runnerInfo } = await prepareCommon(a);
-  const runner = urlCheckRunner(
-    { url, method: a.method, expect, headers: parseHeaders(a.header), ...(a.body !== undefined ? { body: a.body } : {}) },
-    engine,
-    redactor,
+export async function checkCommand(a: ArgsOf<typeof builder>): Promise<number> {
+  const opts = await networkOptions(a);
+  const code = await consume(
+    ({ signal, onEvent }) =>
+      checkUrl(a.url, {
+        ...opts, signal, onEvent,
+        method: a.method,
+        headers: a.header,
+        ...(a.expect !== undefined ? { expect: a.expect } : {}),
+        ...(a.body !== undefined ? { body: a.body } : {}),
+        ...(a.expectBody !== undefined ? { expectBody: a.expectBody } : {}),
+        expectJson: a.expectJson,
+        expectHeader: a.expectHeader,
+        schedule: planInputFrom(a),
+      }),
+    { reporter: makeReporter(a, true), statusFile: a.statusFile, terminationLog: a.terminationLog },
   );
-  return validate({ plan, runner, target: `${a.method} ${redactor.url(url)}`, reporter: makeReporter(a, true), flags: a, runnerInfo });
+  return thenRun(code);
 }
