@@ -8,6 +8,7 @@ import { parseLocalIPs } from '../http/local-ips.js';
 import type { EngineOptions } from '../http/types.js';
 import { DEFAULT_SCRIPT_KEY, DEFAULT_TEXT } from '../plan/defaults.js';
 import { parseDuration } from '../plan/duration.js';
+import { parseExpect } from '../plan/expect.js';
 import { BACKOFFS, type PlanInput } from '../plan/plan.js';
 import { ATTEMPT_REASONS, isAttemptReason } from '../reasons.js';
 import { MIN_MEMORY_BYTES } from '../sandbox/limits.js';
@@ -243,6 +244,16 @@ export async function engineFrom(f: NetworkFlagValues): Promise<Partial<EngineOp
   if (f.allowHost.length) out.allowHosts = f.allowHost;
   if (f.userAgent) out.userAgent = f.userAgent;
   return out;
+}
+
+/** Expected statuses (`200,204`, `200-299`, `2xx`), checked, kept as written. */
+export function expectFlag(v: string): string {
+  try {
+    parseExpect(v);
+  } catch (e) {
+    throw usage('expect', v, (e as Error).message.replace(/^".*?": /, ''));
+  }
+  return v;
 }
 
 /** `Name: value` request headers (repeatable). */

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { checkUrl } from '../../index.js';
 import { DEFAULT_TEXT } from '../../plan/defaults.js';
 import { consume, guard, makeReporter, networkOptions, thenRun, type ArgsOf } from '../common.js';
-import { attemptFlags, headerPairs, networkFlags, outputFlags, planInputFrom, scheduleFlags } from '../flags.js';
+import { attemptFlags, expectFlag, headerPairs, networkFlags, outputFlags, planInputFrom, scheduleFlags } from '../flags.js';
 
 const CHECK_GROUP = 'Check:';
 
@@ -12,7 +12,7 @@ const builder = (c: Argv) =>
   scheduleFlags(outputFlags(networkFlags(attemptFlags(c))))
     .positional('url', { type: 'string', array: true, demandOption: true, describe: 'http:// or https:// URL (several: all must pass)' })
     .option('method', { group: CHECK_GROUP, type: 'string', default: DEFAULT_TEXT.method, describe: 'HTTP method' })
-    .option('expect', { group: CHECK_GROUP, type: 'string', describe: `Expected status codes and ranges, e.g. 200,204 or 200-299 [default: ${DEFAULT_TEXT.expect}]` })
+    .option('expect', { group: CHECK_GROUP, type: 'string', coerce: expectFlag, describe: `Expected status codes and ranges, e.g. 200,204 or 200-299 [default: ${DEFAULT_TEXT.expect}]` })
     .option('header', { group: CHECK_GROUP, alias: 'H', type: 'string', array: true, default: [] as string[], coerce: headerPairs('header'), describe: "Request header 'Name: value' (repeatable)" })
     .option('body', { group: CHECK_GROUP, type: 'string', describe: 'Request body' })
     .option('expect-body', { group: CHECK_GROUP, type: 'string', describe: 'Regular expression the response body must match' })
