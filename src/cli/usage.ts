@@ -48,6 +48,7 @@ const dash = (n: string) => (n.length === 1 ? `-${n}` : `--${n}`);
 
 /** The nearest of `known` to `name`, when near enough to be a typo. */
 export function nearest(name: string, known: readonly string[]): string | undefined {
+  if (name.length < 3) return undefined; // -e, -H: too short to guess from
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
