@@ -51,7 +51,7 @@ function pathEnd(s: string): number {
     if (c === '\\') i++;
     else if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === '=' && depth === 0 && !'=!<>'.includes(s[i - 1] ?? '') && s[i + 1] !== '=') return i;
+    else if (c === '=' && depth === 0 && !(i > 0 && '=!<>'.includes(s[i - 1]!)) && s[i + 1] !== '=') return i;
   }
   return -1;
 }
