@@ -173,7 +173,7 @@ describe('discoverability', () => {
 
   it('--help says --timeout is per attempt; a longer --timeout than --max-duration gets a notice', async () => {
     const help = await cli(['check', '--help']);
-    assert.match(help.stdout.replace(/\s+/g, ' '), /--timeout Deadline of ONE attempt, not of the whole run \(that is --max-duration\)/);
+    assert.match(help.stdout.replace(/\s+/g, ' '), /--timeout Deadline of EACH attempt, not of the whole run \(with a schedule, that is --max-duration\)/);
     const r = await cli(['check', `${server.url}/health`, '--timeout', '5m', '--max-duration', '1m']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /note: timeout 5m is per attempt and longer than max duration 1m: the 1m deadline ends the run/);

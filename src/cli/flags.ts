@@ -112,7 +112,7 @@ export function scriptFlags<T>(y: Argv<T>) {
 /** What every attempt has, script or built-in check. */
 export function attemptFlags<T>(y: Argv<T>) {
   return y
-    .option('timeout', { group: ATTEMPT_GROUP, type: 'string', coerce: durationText('timeout'), describe: `Deadline of ONE attempt, not of the whole run (that is --max-duration) [default: ${DEFAULT_TEXT.timeout}]` })
+    .option('timeout', { group: ATTEMPT_GROUP, type: 'string', coerce: durationText('timeout'), describe: `Deadline of EACH attempt, not of the whole run (with a schedule, that is --max-duration) [default: ${DEFAULT_TEXT.timeout}]` })
     .option('secret-param', { group: ATTEMPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Extra URL query parameter name to mask in output, beyond token, key, secret, password, signature… (repeatable)' });
 }
 
