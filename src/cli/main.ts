@@ -32,7 +32,6 @@ export async function main(raw = hideBin(process.argv)): Promise<void> {
     .usage('$0 <command> [options] [-- command to run once validation succeeds]\n\nGate a k6 load test on its target being reachable.')
     .strict()
     .recommendCommands()
-    .completion('completion', 'Print a bash or zsh completion script (k6-preflight completion zsh >> ~/.zshrc)')
     .version(VERSION)
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
@@ -50,6 +49,7 @@ export async function main(raw = hideBin(process.argv)): Promise<void> {
   cli = registerCheck(cli);
   cli = registerTestRun(cli);
   cli = registerDemo(cli);
+  cli = cli.completion('completion', 'Print a bash or zsh completion script (k6-preflight completion zsh >> ~/.zshrc)');
   commands = commandsOf(cli);
   cli = cli.demandCommand(1, `Choose a command: ${commands.join(', ')}.`);
   await cli.parseAsync();
