@@ -75,7 +75,8 @@ async function runOne(
   let engine: HttpEngine | undefined;
   const inflight = new AbortController();
   const abortInflight = () => inflight.abort();
-  ctx.signal.addEventListener('abort', abortInflight, { once: true });
+  if (ctx.signal.aborted) abortInflight(); // aborted before it started (the abort event has already fired)
+  else ctx.signal.addEventListener('abort', abortInflight, { once: true });
 
   const send = async (req: HttpRequest): Promise<HttpResponse> => {
     if (!engine) throw new GuestError('the HTTP engine is not ready (options were not reported)');
