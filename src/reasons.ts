@@ -35,9 +35,6 @@ export type NetworkReason = (typeof NETWORK_REASONS)[number];
 /** Every reason an attempt can fail with. */
 export type AttemptReason = (typeof ATTEMPT_REASONS)[number];
 
-/** The reason of a passed attempt, in events and history. */
-export const PASSED_REASON = 'AttemptPassed';
-
 export function isAttemptReason(s: string): s is AttemptReason {
   return (ATTEMPT_REASONS as readonly string[]).includes(s);
 }
