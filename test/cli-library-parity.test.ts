@@ -59,6 +59,18 @@ describe('the CLI and the library agree', () => {
     assert.deepEqual(stable(fromCli.status), stable(fromLib.status));
   });
 
+  it('notices: the CLI prints the library\'s notice events', async () => {
+    const url = `${server.url}/`;
+    const r = await cli(['check', url, '--timeout', '5m', '--max-duration', '1m', '-o', 'json']);
+    const printed = jsonLines(r.stdout).filter((l) => l.type === 'notice').map((l) => l.message);
+    const events: string[] = [];
+    const lib = await checkUrl(url, { timeout: '5m', schedule: { maxDuration: '1m' }, onEvent: (e) => e.type === 'notice' && events.push(e.message) });
+    assert.equal(printed.length, 1);
+    assert.match(printed[0]!, /timeout 5m is per attempt and longer than max duration 1m/);
+    assert.deepEqual(printed, events);
+    assert.deepEqual(lib.notices, events);
+  });
+
   it('a skipped TestRun: the same Succeeded/ValidationSkipped status, also in JSON', async () => {
     const dir = folder({ 'tr.yaml': testRunYaml('  preTestValidation: { enabled: false }\n') });
     const fromCli = await cliResult(['testrun', join(dir, 'tr.yaml')]);
