@@ -1,17 +1,11 @@
 // k6: check, fail, sleep, group, randomSeed.
 import { call } from 'k6p:internal/host';
 import { phase } from 'k6p:support/guest';
+// The tally of a check must not depend on built-ins the script can replace.
+import { ObjectCtor, objectKeys, includes, isAsyncFunction, isPromise, ErrorCtor, TypeErrorCtor } from 'k6p:internal/intrinsics';
 
 const NAME_ERROR = "group and check names may not contain '::'";
 let groupPath = ''; // "" at the root, "::a::b" inside group a → b
-
-function isAsyncFunction(fn) {
-  return typeof fn === 'function' && fn.constructor && fn.constructor.name === 'AsyncFunction';
-}
-
-function isThenable(v) {
-  return v instanceof Promise;
-}
 
 /**
  * Run each check of `sets` (own enumerable keys, in order) against `val`.
@@ -19,16 +13,18 @@ function isThenable(v) {
  */
 export function check(val, sets, tags) {
   void tags; // metric tags: accepted, nothing to tag here
-  if (sets === null || sets === undefined) throw new TypeError('Cannot convert undefined or null to object');
-  const obj = Object(sets);
+  if (sets === null || sets === undefined) throw new TypeErrorCtor('Cannot convert undefined or null to object');
+  const obj = ObjectCtor(sets);
   let all = true;
-  for (const name of Object.keys(obj)) {
-    if (name.includes('::')) throw new Error(NAME_ERROR);
+  const names = objectKeys(obj);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (includes(name, '::')) throw new ErrorCtor(NAME_ERROR);
     const c = obj[name];
     let passed;
     if (typeof c === 'function') {
       if (isAsyncFunction(c)) {
-        throw new Error(`check "${name}" is an async function: check() does not wait for promises; await the value first and check the result`);
+        throw new ErrorCtor(`check "${name}" is an async function: check() does not wait for promises; await the value first and check the result`);
       }
       let r;
       try {
@@ -37,12 +33,12 @@ export function check(val, sets, tags) {
         call('check', { name, group: groupPath, passed: false });
         throw e;
       }
-      if (isThenable(r)) {
-        throw new Error(`check "${name}" returned a promise: check() does not wait for promises; await the value first and check the result`);
+      if (isPromise(r)) {
+        throw new ErrorCtor(`check "${name}" returned a promise: check() does not wait for promises; await the value first and check the result`);
       }
-      passed = Boolean(r);
+      passed = !!r;
     } else {
-      passed = Boolean(c);
+      passed = !!c;
     }
     call('check', { name, group: groupPath, passed });
     if (!passed) all = false;
@@ -54,7 +50,7 @@ export function check(val, sets, tags) {
 export function fail(msg) {
   const message = msg === undefined ? '' : String(msg);
   call('fail', { message });
-  const e = new Error(message);
+  const e = new ErrorCtor(message);
   e.name = 'GoError';
   throw e;
 }
@@ -69,7 +65,7 @@ export function sleep(seconds) {
 export function group(name, fn) {
   const n = String(name);
   if (phase() === 'init') throw new Error('Using group() in the init context is not supported');
-  if (n.includes('::')) throw new Error(NAME_ERROR);
+  if (includes(n, '::')) throw new ErrorCtor(NAME_ERROR);
   if (typeof fn !== 'function') throw new TypeError('group() requires a function as its second argument');
   if (isAsyncFunction(fn)) {
     throw new Error('group() does not support async functions as arguments; run the async code outside the group or await its parts inside a plain function');

@@ -15,6 +15,8 @@ import { runValidation } from '../src/poll/driver.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
+/** `--protocols`: only the gRPC and WebSocket figures. */
+const protocolsOnly = process.argv.includes('--protocols');
 const bundle = join(root, 'dist', 'k6-preflight.cjs');
 const sea = join(root, 'dist', 'k6-preflight');
 const work = mkdtempSync(join(tmpdir(), 'k6p-bench-'));
@@ -129,6 +131,138 @@ export default function () {
 }
 
 // --- measurements ----------------------------------------------------------------------------
+
+// --- gRPC and WebSocket: one call / one round trip, sandbox vs a plain Node client -----------
+
+const PROTO_N = 500;
+const PROTO_WARM = 50;
+
+/** A gRPC health server and a WebSocket echo server in one separate process. */
+async function startProtocolTargets(): Promise<{ grpc: string; ws: string; child: ChildProcess }> {
+  const grpcJs = JSON.stringify(createRequire(join(root, 'package.json')).resolve('@grpc/grpc-js'));
+  const loader = JSON.stringify(createRequire(join(root, 'package.json')).resolve('@grpc/proto-loader'));
+  const wsPkg = JSON.stringify(createRequire(join(root, 'package.json')).resolve('ws'));
+  const health = JSON.stringify(join(root, 'test', 'fixtures', 'grpc', 'health.proto'));
+  const code = `
+    const grpc = require(${grpcJs}); const loader = require(${loader}); const { WebSocketServer } = require(${wsPkg});
+    const pkg = grpc.loadPackageDefinition(loader.loadSync(${health}, { enums: String }));
+    const s = new grpc.Server();
+    s.addService(pkg.grpc.health.v1.Health.service, { Check: (_c, cb) => cb(null, { status: 'SERVING' }) });
+    s.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, gp) => {
+      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 }, () => process.stdout.write(gp + ' ' + wss.address().port + '\\n'));
+      wss.on('connection', (ws) => ws.on('message', (d, bin) => ws.send(d, { binary: bin })));
+    });
+    process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d).trim())));
+  const [g, w] = line.split(' ');
+  return { grpc: `127.0.0.1:${g}`, ws: `ws://127.0.0.1:${w}/`, child };
+}
+
+function writeProtocolScripts() {
+  writeFileSync(
+    join(work, 'grpc-loop.js'),
+    `import grpc from 'k6/net/grpc';
+const client = new grpc.Client();
+export default function () {
+  client.connect(__ENV.ADDR, { plaintext: true });
+  const n = Number(__ENV.N), warm = Number(__ENV.WARM);
+  for (let i = 0; i < warm; i++) client.healthCheck();
+  const t0 = Date.now();
+  for (let i = 0; i < n; i++) { if (client.healthCheck().status !== grpc.HealthCheckServing) throw new Error('not serving'); }
+  console.log('elapsed ' + (Date.now() - t0));
+  client.close();
+}\n`,
+  );
+  writeFileSync(
+    join(work, 'ws-loop.js'),
+    `import ws from 'k6/ws';
+export default function () {
+  const n = Number(__ENV.N), warm = Number(__ENV.WARM);
+  let i = 0, t0 = 0;
+  ws.connect(__ENV.URL, {}, (s) => {
+    s.on('open', () => s.send('x'));
+    s.on('message', () => {
+      i++;
+      if (i === warm) t0 = Date.now();
+      if (i === warm + n) { console.log('elapsed ' + (Date.now() - t0)); s.close(); } else s.send('x');
+    });
+  });
+}\n`,
+  );
+  const req = createRequire(join(root, 'package.json'));
+  const grpcJs = JSON.stringify(req.resolve('@grpc/grpc-js'));
+  const loader = JSON.stringify(req.resolve('@grpc/proto-loader'));
+  const health = JSON.stringify(join(root, 'test', 'fixtures', 'grpc', 'health.proto'));
+  writeFileSync(
+    join(work, 'grpc-loop.cjs'),
+    `const grpc = require(${grpcJs}); const loader = require(${loader});
+const pkg = grpc.loadPackageDefinition(loader.loadSync(${health}, { enums: String }));
+const c = new pkg.grpc.health.v1.Health(process.argv[2], grpc.credentials.createInsecure());
+const check = () => new Promise((res, rej) => c.Check({ service: '' }, (e, r) => (e ? rej(e) : r.status === 'SERVING' ? res() : rej(new Error('not serving')))));
+(async () => {
+  const n = Number(process.argv[3]), warm = Number(process.argv[4]);
+  for (let i = 0; i < warm; i++) await check();
+  const t0 = Date.now();
+  for (let i = 0; i < n; i++) await check();
+  console.log('elapsed ' + (Date.now() - t0));
+  c.close();
+})();\n`,
+  );
+  writeFileSync(
+    join(work, 'ws-loop.cjs'),
+    `const WebSocket = require(${JSON.stringify(req.resolve('ws'))});
+const n = Number(process.argv[3]), warm = Number(process.argv[4]);
+const s = new WebSocket(process.argv[2]);
+let i = 0, t0 = 0;
+s.on('open', () => s.send('x'));
+s.on('message', () => {
+  i++;
+  if (i === warm) t0 = Date.now();
+  if (i === warm + n) { console.log('elapsed ' + (Date.now() - t0)); s.close(); } else s.send('x');
+});\n`,
+  );
+}
+
+async function protocols() {
+  const reps = quick ? 3 : 5;
+  progress(`gRPC and WebSocket: ${PROTO_N} sequential calls / round trips, ${reps} processes each`);
+  const targets = await startProtocolTargets();
+  try {
+    writeProtocolScripts();
+    const elapsed = (out: string) => Number(/elapsed (\d+)/.exec(out)?.[1] ?? NaN);
+    const cases = [
+      {
+        figure: `one gRPC unary call (health Check), ${PROTO_N} in a row on one connection`,
+        sandbox: [bundle, 'run', 'grpc-loop.js', '-e', `ADDR=${targets.grpc}`, '-e', `N=${PROTO_N}`, '-e', `WARM=${PROTO_WARM}`],
+        plain: ['grpc-loop.cjs', targets.grpc, String(PROTO_N), String(PROTO_WARM)],
+        baseline: 'node + @grpc/grpc-js',
+      },
+      {
+        figure: `one WebSocket round trip (k6/ws echo), ${PROTO_N} in a row`,
+        sandbox: [bundle, 'run', 'ws-loop.js', '-e', `URL=${targets.ws}`, '-e', `N=${PROTO_N}`, '-e', `WARM=${PROTO_WARM}`],
+        plain: ['ws-loop.cjs', targets.ws, String(PROTO_N), String(PROTO_WARM)],
+        baseline: 'node + ws',
+      },
+    ];
+    for (const c of cases) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const x = await timed(process.execPath, c.sandbox);
+        if (x.code !== 0) throw new Error(`${c.figure}: ${x.stdout}${x.stderr}`);
+        a.push(elapsed(x.stdout));
+        b.push(elapsed((await timed(process.execPath, c.plain)).stdout));
+      }
+      const per = (t: number) => `${((t / PROTO_N) * 1000).toFixed(0)} µs`;
+      rows.push({ figure: c.figure, value: per(median(a)), baseline: `${per(median(b))} ${c.baseline}`, ratio: `${(median(a) / median(b)).toFixed(2)}×`, goal: '', met: undefined });
+    }
+  } finally {
+    targets.child.stdin?.end();
+    targets.child.kill();
+  }
+}
+
 
 interface Row {
   figure: string;
@@ -343,12 +477,16 @@ const started = Date.now();
 const target = await startTarget();
 try {
   writeScripts(target.url);
-  await oneShot(target.url);
-  await throughput(target.url);
-  await isolation();
-  await schedule(target.url);
-  await rss(target.url);
-  size();
+  if (protocolsOnly) await protocols();
+  else {
+    await oneShot(target.url);
+    await throughput(target.url);
+    await protocols();
+    await isolation();
+    await schedule(target.url);
+    await rss(target.url);
+    size();
+  }
 } finally {
   target.child.stdin?.end();
   target.child.kill();

@@ -8,7 +8,9 @@
 //   external (they are the package's dependencies).
 // - dist/types/: declarations of the library API (`--types`; `prepare` and `npm run
 //   build:types` ask for them; plain `npm run build` skips them to stay fast).
-// esbuild stays external everywhere: it is only needed to strip TypeScript from user scripts.
+// TypeScript in user scripts is stripped at run time by sucrase (plain JavaScript, embedded
+// gzipped in the CLI and evaluated on first use; the library loads it from node_modules);
+// esbuild is a build tool only.
 import { build, transformSync, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -114,6 +116,17 @@ const workerBuild = await build({
 });
 const workerCode = workerBuild.outputFiles[0]!.text;
 
+// sucrase (TypeScript stripping), minified and gzipped into the CLI: about a quarter of its
+// size, and neither parsed nor run unless a script is TypeScript (src/script/compile.ts).
+const sucraseBuild = await build({
+  ...common,
+  entryPoints: [require.resolve('sucrase')],
+  write: false,
+  format: 'cjs',
+  minify: true,
+});
+const sucraseGzB64 = gzipSync(Buffer.from(sucraseBuild.outputFiles[0]!.text), { level: 9 }).toString('base64');
+
 const cli = join(dist, 'k6-preflight.cjs');
 const builds: Promise<unknown>[] = [
   build({
@@ -123,11 +136,12 @@ const builds: Promise<unknown>[] = [
     format: 'cjs',
     minify: true,
     keepNames: false,
-    external: ['esbuild'],
     // import() of a builtin becomes require(): a single executable's main script has no
     // dynamic import (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
     supported: { 'dynamic-import': false },
     plugins: [undiciClientOnly, llhttpSimdOnly],
+    // The WebSocket client only: ws's index also loads its server and stream helpers.
+    alias: { ws: join(dirname(require.resolve('ws/package.json')), 'lib', 'websocket.js') },
     metafile: !!process.env.K6P_META,
     // Dependencies shipped as ESM (yargs) read import.meta.url at load time: give them this file's URL.
     banner: { js: 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
@@ -137,6 +151,7 @@ const builds: Promise<unknown>[] = [
       __K6P_GUEST_SOURCES__: JSON.stringify(guestMin),
       __K6P_WORKER_CODE__: JSON.stringify(workerCode),
       __K6P_EXAMPLES__: JSON.stringify(examples()),
+      __K6P_SUCRASE_GZ_B64__: JSON.stringify(sucraseGzB64),
     },
   }),
 ];

@@ -12,18 +12,22 @@
 import { allOf } from './attempt/all-of.js';
 import { prepareScriptAttempts } from './attempt/script-attempt.js';
 import type { AttemptEvent, AttemptResult, AttemptRunner } from './attempt/types.js';
-import { checkableUrl, urlCheckRunner } from './attempt/url-check.js';
+import { parseValidity } from './attempt/conn-check.js';
+import { checkableUrl, checkerFor, urlCheckRunner } from './attempt/url-check.js';
 import { UsageError } from './errors.js';
+import type { StatusReason } from './reasons.js';
 import type { CreateEngineOptions } from './http/engine.js';
 import { dumpExchange } from './http/debug-dump.js';
 import { lookupEgressIp } from './http/egress-ip.js';
 import { createRedactor, type Redactor } from './http/redact.js';
+import { forOutput } from './report/sanitize.js';
 import type { EngineOptions } from './http/types.js';
 import { loadManifestFile, parseManifestText } from './manifest/documents.js';
-import { findTestRun, readPreTestValidation, type ValidationSource } from './manifest/testrun.js';
+import { findTestRun, type ValidationBlock, type ValidationSource } from './manifest/testrun.js';
+import { layerPlanInput, readTestRunValidation, scriptConfig, VALIDATION_ANNOTATION } from './manifest/carriers.js';
 import { parseExpectations, type ExpectationInput } from './plan/check.js';
 import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_METHOD, DEFAULT_PLAN } from './plan/defaults.js';
-import { humanDuration, parseDuration } from './plan/duration.js';
+import { humanDuration, MAX_TIMEOUT_MS, parseDuration, tooLongForTimer } from './plan/duration.js';
 import { DEFAULT_EXPECT, parseExpect, type StatusRange } from './plan/expect.js';
 import { planFromInput, type PlanInput, type SchedulePlan } from './plan/plan.js';
 import { runValidation, type DriverEvent } from './poll/driver.js';
@@ -36,7 +40,7 @@ import { VERSION } from './version.js';
 
 export { UsageError, ERROR_CODES, errorCode, exitCodeFor, isUsageError, type ErrorCode } from './errors.js';
 export { ManifestError } from './manifest/errors.js';
-export { ATTEMPT_REASONS, NETWORK_REASONS, isAttemptReason } from './reasons.js';
+export { ATTEMPT_REASONS, NETWORK_REASONS, STATUS_REASONS, isAttemptReason, type StatusReason } from './reasons.js';
 export { VERSION };
 export type { AttemptEvent, AttemptReason, AttemptResult, CheckTally, ConsoleRecord, RequestRecord } from './attempt/types.js';
 export type { Condition, ConditionType, Phase, StatusDocument, ValidationEvent } from './status/types.js';
@@ -106,6 +110,8 @@ export interface PollOptions extends ScriptOptions {
 export interface PollResult {
   /** Phase `Succeeded`. */
   passed: boolean;
+  /** Set when nothing ran because the configuration disabled it (preflight.yaml `enabled: false`). */
+  skipped?: boolean;
   /** The status document (conditions, history, last attempt) the CLI writes to --status-file. */
   status: StatusDocument;
   notices: string[];
@@ -118,6 +124,8 @@ export interface CheckUrlOptions extends CommonOptions, ExpectationInput {
   expect?: string | readonly (number | string)[];
   headers?: Record<string, string>;
   body?: string;
+  /** tls:// URLs: fail when the certificate expires sooner (`'7d'`, `'36h'`, or ms). */
+  minCertValidity?: string | number;
   /** Deadline of one attempt (Go duration or ms); default 30s. */
   timeout?: string | number;
   schedule?: PlanInput;
@@ -194,19 +202,21 @@ export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): Prefligh
     const timeoutMs = durationOption('timeout', opts.timeout, DEFAULT_PLAN.timeoutMs);
     const memoryLimitBytes = memoryLimit(opts);
     const source = scriptSource(script, opts.file);
+    scriptConfig(source); // a preflight.yaml beside the script: its key picked the entry; a check there is refused
     const net = await session(opts, emit);
+    const out = (e: PreflightEvent) => emit(forOutput(e, net.redactor));
     const attempts = await prepareScriptAttempts({ source, env: { ...opts.env }, memoryLimitBytes, timeoutMs, engine: net.engine, redactor: net.redactor });
     const abort = new AbortController();
     const onAbort = () => abort.abort(opts.signal?.reason);
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const attempt = await attempts.run({ attempt: 1, deadline: Date.now() + timeoutMs, signal: abort.signal, onEvent: emit });
+      const attempt = await attempts.run({ attempt: 1, deadline: Date.now() + timeoutMs, signal: abort.signal, onEvent: out });
       const notices = [...attempts.notices];
-      for (const n of notices) emit({ type: 'notice', message: n });
+      for (const n of notices) out({ type: 'notice', message: n });
       let status = net.decorate(statusForSingleAttempt(attempt, { target: source.origin }));
       if (abort.signal.aborted) status = { ...status, phase: 'Aborted', reason: 'Aborted', message: `${abortDetail(opts.signal?.reason)} during attempt 1` };
-      return { passed: status.phase === 'Succeeded', status, attempt, notices };
+      return forOutput({ passed: status.phase === 'Succeeded', status, attempt, notices }, net.redactor);
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
       await attempts.close();
@@ -217,9 +227,16 @@ export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): Prefligh
 /** Runs a script on a schedule until it passes or the deadline: `k6-preflight poll`. */
 export function poll(script: ScriptInput, opts: PollOptions = {}): PreflightRun<PollResult> {
   return new PreflightRun(async (emit) => {
-    const plan = schedule(opts.schedule, opts.timeout);
-    const memoryLimitBytes = memoryLimit(opts);
     const source = scriptSource(script, opts.file);
+    const config = scriptConfig(source);
+    const plan = schedule(opts.schedule, opts.timeout, config);
+    const memoryLimitBytes = memoryLimit(opts);
+    if (config && !config.enabled) {
+      // preflight.yaml beside the script says enabled: false, as the CLI's poll honours it.
+      const message = `preflight.yaml in ${source.origin} says enabled: false; validation skipped`;
+      emit({ type: 'notice', message });
+      return { passed: true, skipped: true, status: skippedStatus(source.origin, message), notices: [message] };
+    }
     const net = await session(opts, emit);
     const attempts = await prepareScriptAttempts({ source, env: { ...opts.env }, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine: net.engine, redactor: net.redactor });
     try {
@@ -240,14 +257,23 @@ export function checkUrl(url: string | readonly string[], opts: CheckUrlOptions 
     const plan = schedule(opts.schedule, opts.timeout);
     const urls = (typeof url === 'string' ? [url] : [...url]).map(checkableUrl);
     if (!urls.length) throw new UsageError('url: give at least one URL to check');
+    for (const u of urls) refuseInapplicable(u, opts);
     const method = opts.method ?? DEFAULT_METHOD;
     const expect = expectOption(opts.expect);
     const expectations = parseExpectations(opts);
+    const mcv = opts.minCertValidity;
+    const minCertValidityMs = typeof mcv === 'number' ? mcv : mcv !== undefined ? parseValidity('min-cert-validity', mcv) : undefined;
     const net = await session(opts, emit);
     const runner = allOf(
-      urls.map((u) => urlCheckRunner({ url: u, method, expect, headers: { ...opts.headers }, expectations, ...(opts.body !== undefined ? { body: opts.body } : {}) }, net.engine, net.redactor)),
+      urls.map((u) => urlCheckRunner({
+        url: u, method, expect, headers: { ...opts.headers }, expectations,
+        ...(opts.body !== undefined ? { body: opts.body } : {}),
+        ...(minCertValidityMs !== undefined ? { minCertValidityMs } : {}),
+      }, net.engine, net.redactor)),
     );
-    return drive({ plan, runner, target: `${method} ${urls.map((u) => net.redactor.url(u)).join(', ')}`, opts, emit, net });
+    // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
+    const named = (u: string) => (checkerFor(u).http ? `${method} ${net.redactor.url(u)}` : net.redactor.url(u));
+    return drive({ plan, runner, target: urls.map(named).join(', '), opts, emit, net });
   }, opts.onEvent);
 }
 
@@ -266,6 +292,9 @@ export type TestRunRunOptions = PollOptions & Pick<CheckUrlOptions, 'headers'>;
 
 export interface LoadedTestRun {
   testRun: { name?: string; namespace?: string; generation?: number };
+  /** Where the validation block was found: the annotation k6-preflight.io/validation or
+   *  spec.preTestValidation (the #644 proposal); absent when there is none. */
+  carrier?: 'annotation' | 'spec';
   /** false when spec.preTestValidation is absent or `enabled: false`: nothing to run. */
   enabled: boolean;
   /** The manifest's schedule over the defaults. */
@@ -290,29 +319,46 @@ export interface LoadedTestRun {
 export function loadTestRun(manifest: string | { text: string; source?: string }, opts: LoadTestRunOptions = {}): LoadedTestRun {
   const docs = typeof manifest === 'string' ? loadManifestFile(manifest) : parseManifestText(manifest.text, manifest.source ?? 'manifest');
   const doc = findTestRun(docs, opts.name);
-  const v = readPreTestValidation(doc);
+  const v = readTestRunValidation(doc);
   const { document: _doc, ...testRun } = v.testRun;
   const who = `TestRun ${testRun.namespace ? `${testRun.namespace}/` : ''}${testRun.name ?? '(unnamed)'}`;
   const source = v.enabled ? v.source : undefined;
   const script = source?.kind === 'validationScript'
-    ? configMapScriptSource(source.configMap, docs, { ...(opts.scriptsDir ? { scriptsDir: opts.scriptsDir } : {}), manifests: opts.configMaps ?? [], ...(opts.file ? { file: opts.file } : {}) })
+    ? configMapScriptSource(source.configMap, docs, {
+      ...(opts.scriptsDir ? { scriptsDir: opts.scriptsDir } : {}), manifests: opts.configMaps ?? [], ...(opts.file ? { file: opts.file } : {}),
+      // Where the ConfigMap was named, for a message when it is missing.
+      refPath: `${v.carrier === 'annotation' ? `metadata.annotations["${VALIDATION_ANNOTATION}"]` : 'spec.preTestValidation'}.validationScript.configMap.name`,
+    })
     : undefined;
 
   const run = (ro: TestRunRunOptions = {}): PreflightRun<PollResult & { skipped: boolean }> =>
     new PreflightRun(async (emit) => {
       if (!source) {
-        const message = `${who}: spec.preTestValidation is ${v.enabled ? 'empty' : 'absent or disabled'}; validation skipped`;
+        const why = v.carrier === undefined
+          ? `no validation found (looked for ${v.looked.join(' and ')})`
+          : v.enabled ? 'the validation is empty' : 'validation is disabled (enabled: false)';
+        const message = `${who}: ${why}; validation skipped`;
         emit({ type: 'notice', message });
-        return { passed: true, skipped: true, status: skippedStatus(who, v.enabled), notices: [message] };
+        return { passed: true, skipped: true, status: skippedStatus(who, message), notices: [message] };
       }
-      const input: PlanInput = { ...v.planInput, ...ro.schedule };
-      if (ro.timeout !== undefined) input.timeout = typeof ro.timeout === 'number' ? `${ro.timeout}ms` : ro.timeout;
-      const plan = planFromInput(input, undefined, v.planFieldNames);
+      const over: PlanInput = { ...ro.schedule };
+      if (ro.timeout !== undefined) over.timeout = typeof ro.timeout === 'number' ? `${ro.timeout}ms` : ro.timeout;
+      const { input, names } = layerPlanInput(v, over);
+      const plan = planFromInput(input, undefined, names);
       const gen = testRun.generation;
       if (source.kind === 'connectivityCheck') {
         const net = await session(ro, emit);
-        const runner = urlCheckRunner({ url: source.url, method: source.method, expect: source.expectedStatusCodes, headers: { ...ro.headers } }, net.engine, net.redactor);
-        return { skipped: false, ...(await drive({ plan, runner, target: `${who}: ${source.method} ${net.redactor.url(source.url)}`, opts: ro, emit, net, generation: gen })) };
+        const runner = urlCheckRunner(
+          {
+            url: source.url, method: source.method, expect: source.expectedStatusCodes, headers: { ...ro.headers },
+            ...(source.minCertValidityMs !== undefined ? { minCertValidityMs: source.minCertValidityMs } : {}),
+          },
+          net.engine,
+          net.redactor,
+        );
+        // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
+        const target = checkerFor(source.url).http ? `${source.method} ${net.redactor.url(source.url)}` : net.redactor.url(source.url);
+        return { skipped: false, ...(await drive({ plan, runner, target: `${who}: ${target}`, opts: ro, emit, net, generation: gen })) };
       }
       const memoryLimitBytes = memoryLimit(ro);
       const net = await session(ro, emit);
@@ -326,6 +372,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
 
   return {
     testRun,
+    ...(v.carrier ? { carrier: v.carrier } : {}),
     enabled: v.enabled,
     plan: v.plan,
     ...(source ? { source } : {}),
@@ -387,7 +434,9 @@ async function drive(d: {
   notices?: () => Iterable<string>;
   generation?: number;
 }): Promise<PollResult> {
-  const { plan, emit, net } = d;
+  const { plan, net } = d;
+  // Every event leaves through the sanitizer, with this validation's secrets masked.
+  const emit = (e: PreflightEvent) => d.emit(forOutput(e, net.redactor));
   const shown = new Set<string>();
   const showNotices = () => {
     for (const n of d.notices?.() ?? []) if (!shown.has(n)) (shown.add(n), emit({ type: 'notice', message: n }));
@@ -411,7 +460,7 @@ async function drive(d: {
     }),
   );
   showNotices();
-  return { passed: status.phase === 'Succeeded', status, notices: [...shown] };
+  return forOutput({ passed: status.phase === 'Succeeded', status, notices: [...shown] }, net.redactor);
 }
 
 function scriptSource(script: ScriptInput, file?: string): ScriptSource {
@@ -424,16 +473,40 @@ function scriptSource(script: ScriptInput, file?: string): ScriptSource {
   return { origin: name, files, entry: name };
 }
 
-function schedule(input: PlanInput | undefined, timeout: string | number | undefined): SchedulePlan {
+function schedule(input: PlanInput | undefined, timeout: string | number | undefined, config?: ValidationBlock): SchedulePlan {
   const i: PlanInput = { ...input };
   if (timeout !== undefined) i.timeout = typeof timeout === 'number' ? `${timeout}ms` : timeout;
-  return planFromInput(i);
+  // A preflight.yaml beside the script gives the schedule; options win field by field.
+  const { input: layered, names } = layerPlanInput(config, i);
+  return planFromInput(layered, undefined, names);
+}
+
+/** Options that mean nothing for a URL's scheme are refused rather than silently ignored
+ *  (named as the CLI flags they come from). */
+function refuseInapplicable(url: string, o: CheckUrlOptions): void {
+  const checker = checkerFor(url);
+  const scheme = new URL(url).protocol;
+  if (!checker.http) {
+    const given: [string, boolean][] = [
+      ['--expect', o.expect !== undefined],
+      ['--header', Object.keys(o.headers ?? {}).length > 0],
+      ['--body', o.body !== undefined],
+      ['--method', o.method !== undefined],
+      ['--expect-body', o.expectBody !== undefined],
+      ['--expect-json', Array.isArray(o.expectJson) ? o.expectJson.length > 0 : !!o.expectJson && Object.keys(o.expectJson).length > 0],
+      ['--expect-header', Array.isArray(o.expectHeader) ? o.expectHeader.length > 0 : !!o.expectHeader && Object.keys(o.expectHeader).length > 0],
+    ];
+    const httpOnly = given.filter(([, g]) => g).map(([f]) => f);
+    if (httpOnly.length) throw new UsageError(`${httpOnly.join(', ')}: only for http:// and https:// checks, not ${scheme}//`);
+  }
+  if (o.minCertValidity !== undefined && !checker.certificate) throw new UsageError(`--min-cert-validity: only for tls:// checks, not ${scheme}//`);
 }
 
 function durationOption(name: string, v: string | number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   const ms = typeof v === 'number' ? v : parseDuration(v);
   if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`${name}: must be a positive duration, got ${JSON.stringify(v)}`);
+  if (ms > MAX_TIMEOUT_MS) throw new UsageError(`${name}: ${tooLongForTimer(String(v))}`);
   return ms;
 }
 
@@ -459,11 +532,11 @@ function abortDetail(r: unknown): string {
   return 'aborted';
 }
 
-function skippedStatus(who: string, enabled: boolean): StatusDocument {
+function skippedStatus(who: string, message: string): StatusDocument {
   const now = new Date().toISOString();
   return {
     phase: 'Succeeded', target: who, attempts: 0, consecutivePasses: 0, consecutiveFailures: 0, lastAttempt: null,
-    reason: 'ValidationSkipped', message: `${who}: validation skipped (spec.preTestValidation ${enabled ? 'empty' : 'absent or disabled'})`,
+    reason: 'ValidationSkipped' satisfies StatusReason, message,
     conditions: [], history: [], startedAt: now, finishedAt: now, schedule: null,
   };
 }

@@ -26,12 +26,18 @@ export const VERDICT_REASONS = [
   'MemoryLimitExceeded',
   'StackOverflow',
   'UnexpectedStatus',
+  'CertificateExpiresSoon',
   'Cancelled',
 ] as const;
 
 export const ATTEMPT_REASONS = [...NETWORK_REASONS, ...VERDICT_REASONS] as const;
 
+/** Reasons a final status can give besides an attempt's: no attempt ran to its end before the
+ *  deadline, a signal stopped validation, or the configuration disabled it (nothing ran). */
+export const STATUS_REASONS = ['NoAttempt', 'Aborted', 'ValidationSkipped'] as const;
+
 export type NetworkReason = (typeof NETWORK_REASONS)[number];
+export type StatusReason = (typeof STATUS_REASONS)[number];
 /** Every reason an attempt can fail with. */
 export type AttemptReason = (typeof ATTEMPT_REASONS)[number];
 

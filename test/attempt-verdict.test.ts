@@ -56,7 +56,7 @@ describe('attempt verdict', () => {
   it('a failed check after a network failure takes the network cause', () => {
     const v = verdict({ checks: [{ name: 'up', group: '', passes: 0, fails: 1 }] }, [refused]);
     assert.equal(v.reason, 'ConnectionRefused');
-    assert.match(v.message, /^GET http:\/\/target\/health failed: connection refused to 127\.0\.0\.1:80 \(check "up" \(0 of 1 passed\) failed\)$/);
+    assert.match(v.message, /^GET http:\/\/target\/health failed: connection refused to 127\.0\.0\.1:80 \(1 of 1 request failed; check "up" \(0 of 1 passed\) failed\)$/);
   });
 
   it('fail(), exceptions, test.fail() and test.abort() are ScriptFailed', () => {
@@ -66,8 +66,10 @@ describe('attempt verdict', () => {
     assert.equal(verdict({ testAbort: 'hard' }).message, 'test.abort(): hard was called');
   });
 
-  it('a request failure nobody checked does not fail the attempt (as in k6)', () => {
-    assert.equal(verdict({}, [refused]).outcome, 'passed');
+  it('a request failure nobody checked fails the attempt with its cause (k6 counts it in http_req_failed)', () => {
+    const v = verdict({}, [refused]);
+    assert.equal(v.outcome, 'failed');
+    assert.equal(v.reason, 'ConnectionRefused');
   });
 
   it('limits win over everything else', () => {

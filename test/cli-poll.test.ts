@@ -66,7 +66,7 @@ describe('check', () => {
     assert.match(bad.stderr, /--expect/);
     const ftp = await cli(['check', 'ftp://example.invalid/']);
     assert.equal(ftp.code, 2);
-    assert.match(ftp.stderr, /only http:\/\/ and https:\/\//);
+    assert.match(ftp.stderr, /only http:\/\/, https:\/\/, tcp:\/\/, tls:\/\/, grpc:\/\/, grpcs:\/\/, ws:\/\/, wss:\/\/ URLs can be checked/);
   });
 
   it('stops on SIGTERM with status Aborted and exit 143', async () => {

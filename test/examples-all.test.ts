@@ -94,27 +94,28 @@ describe('examples/manifests', () => {
   test('the ConfigMap runs as a script source (validate.js with its ./checks.js import)', async () => {
     const src = loadScriptSource(join(EX, 'manifests', 'validation-configmap.yaml'));
     assert.equal(src.entry, 'validate.js');
-    assert.deepEqual([...src.files.keys()].sort(), ['checks.js', 'test.js', 'validate.js']);
+    assert.deepEqual([...src.files.keys()].sort(), ['checks.js', 'preflight.yaml', 'test.js', 'validate.js']);
+    assert.equal(src.config?.plan.maxDurationMs, 4 * 60_000, 'preflight.yaml gives the schedule');
     const r = await cli(['run', join(EX, 'manifests', 'validation-configmap.yaml'), '-e', `TARGET=${server.url}`, '-o', 'json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
   test('the TestRuns follow #644 and parse', () => {
-    const check = readPreTestValidation(findTestRun(loadManifestFile(join(EX, 'manifests', 'testrun-connectivity-check.yaml'))));
+    const check = readPreTestValidation(findTestRun(loadManifestFile(join(EX, 'manifests', 'proposal-644', 'testrun-connectivity-check.yaml'))));
     assert.equal(check.enabled, true);
     assert.equal(check.source?.kind, 'connectivityCheck');
     assert.equal(check.plan.intervalMs, 15_000);
     assert.equal(check.plan.backoff, 'exponential');
     assert.equal(check.plan.maxDurationMs, 30 * 60_000);
-    const script = readPreTestValidation(findTestRun(loadManifestFile(join(EX, 'manifests', 'testrun-validation-script.yaml'))));
+    const script = readPreTestValidation(findTestRun(loadManifestFile(join(EX, 'manifests', 'proposal-644', 'testrun-validation-script.yaml'))));
     assert.deepEqual(script.source, { kind: 'validationScript', configMap: { name: 'api-load-test', file: 'validate.js' } });
-    const init = readPreTestValidation(findTestRun(loadManifestFile(join(EX, 'manifests', 'testrun-init-container.yaml'))));
+    const init = readPreTestValidation(findTestRun(loadManifestFile(join(EX, 'manifests', 'testrun-gate-runners.yaml'))));
     assert.equal(init.enabled, false); // validation runs in the init container instead
   });
 
   test('testrun with the ConfigMap file runs the validation script', async () => {
     const r = await cli([
-      'testrun', join(EX, 'manifests', 'testrun-validation-script.yaml'),
+      'testrun', join(EX, 'manifests', 'proposal-644', 'testrun-validation-script.yaml'),
       '--configmap', join(EX, 'manifests', 'validation-configmap.yaml'), '-e', `TARGET=${server.url}`, '-o', 'json',
     ]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -124,7 +125,7 @@ describe('examples/manifests', () => {
   test('testrun runs the connectivity check (URL pointed at loopback)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'k6p-ex-'));
     try {
-      const text = readFileSync(join(EX, 'manifests', 'testrun-connectivity-check.yaml'), 'utf8');
+      const text = readFileSync(join(EX, 'manifests', 'proposal-644', 'testrun-connectivity-check.yaml'), 'utf8');
       assert.match(text, /url: https:\/\/api\.example\.com\/health/);
       const local = join(dir, 'testrun.yaml');
       writeFileSync(local, text.replace('https://api.example.com/health', `${server.url}/health`));
@@ -137,12 +138,11 @@ describe('examples/manifests', () => {
   });
 
   test('the init container runs as written against a ConfigMap mounted like the kubelet does', async () => {
-    const doc = parseYaml(readFileSync(join(EX, 'manifests', 'testrun-init-container.yaml'), 'utf8'));
+    const doc = parseYaml(readFileSync(join(EX, 'manifests', 'testrun-gate-runners.yaml'), 'utf8'));
     const spec = doc.spec;
     assert.ok(spec.initializer, 'initializer set explicitly (k6-operator #296)');
     const init = spec.runner.initContainers[0];
     assert.deepEqual(init.command, ['k6-preflight']);
-    assert.equal(init.image, spec.runner.image);
     // A /test volume laid out as the kubelet writes it: keys are links into ..data.
     const mount = mkdtempSync(join(tmpdir(), 'k6p-mount-'));
     try {
@@ -180,6 +180,10 @@ describe('examples/runner-image', () => {
     assert.match(text, /ARG K6_IMAGE=grafana\/k6/);
     // The build stage gets every folder the bundle is built from.
     for (const d of ['src', 'runtime', 'scripts', 'schema', 'examples']) assert.match(text, new RegExp(`^COPY ${d} \\./${d}$`, 'm'));
+    // A slim gate image besides k6+gate, on a Node line that is still supported (20 ended in April 2026).
+    assert.match(text, /^FROM alpine:\$\{ALPINE\} AS gate$/m);
+    assert.match(text, /^ARG NODE_IMAGE=node:(2[4-9]|[3-9]\d)-alpine/m);
+    assert.match(text, /^USER 65534:65534$/m);
     assert.ok(readdirSync(join(ROOT, 'examples', 'validate')).includes('health.js'));
   });
 });

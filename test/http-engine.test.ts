@@ -342,7 +342,7 @@ describe('cookies', () => {
       assert.deepEqual(Object.keys(set.cookies).sort(), ['gone', 'scoped', 'sess']);
       assert.deepEqual(Object.keys(set.cookies['sess']![0]!).sort(), ['domain', 'expires', 'http_only', 'max_age', 'name', 'path', 'secure', 'value']);
       assert.equal(set.cookies['sess']![0]!.http_only, true);
-      assert.deepEqual(e.jarCookiesForURL('vu', `${srv.url}/`), { sess: ['abc'] });
+      assert.deepEqual({ ...e.jarCookiesForURL('vu', `${srv.url}/`) }, { sess: ['abc'] });
       const root = JSON.parse((await e.request(req(`${srv.url}/echo`))).body as string);
       assert.equal(root.headers.cookie, 'sess=abc');
       const only = await e.request(req(`${srv.url}/only/echo`));
@@ -373,8 +373,8 @@ describe('cookies', () => {
       assert.equal(both.headers.cookie, 'k=jar; k=req');
       const repl = await e.request(req(`${srv.url}/echo`, { cookies: { k: { value: 'req', replace: true } } }));
       assert.equal(JSON.parse(repl.body as string).headers.cookie, 'k=req');
-      assert.deepEqual(repl.request.cookies, { k: [{ name: 'k', value: 'req', replace: true }] });
-      assert.deepEqual(e.jarCookiesForURL('vu', `${srv.url}/`), { k: ['jar'] });
+      assert.deepEqual({ ...repl.request.cookies }, { k: [{ name: 'k', value: 'req', replace: true }] });
+      assert.deepEqual({ ...e.jarCookiesForURL('vu', `${srv.url}/`) }, { k: ['jar'] });
     } finally {
       await e.close();
     }
@@ -387,16 +387,16 @@ describe('cookies', () => {
       e.jarSet(j, 'http://a.example.com/', 'x', '1', { domain: 'example.com' });
       e.jarSet(j, 'http://a.example.com/', 'bad', '1', { domain: 'other.com' }); // silently rejected
       e.jarSet(j, 'http://a.example.com/p/q', 'p', '2', { path: '/p' });
-      assert.deepEqual(e.jarCookiesForURL(j, 'http://b.example.com/'), { x: ['1'] });
-      assert.deepEqual(e.jarCookiesForURL(j, 'http://a.example.com/p/z'), { p: ['2'], x: ['1'] });
-      assert.deepEqual(e.jarCookiesForURL('vu', 'http://a.example.com/'), {});
+      assert.deepEqual({ ...e.jarCookiesForURL(j, 'http://b.example.com/') }, { x: ['1'] });
+      assert.deepEqual({ ...e.jarCookiesForURL(j, 'http://a.example.com/p/z') }, { p: ['2'], x: ['1'] });
+      assert.deepEqual({ ...e.jarCookiesForURL('vu', 'http://a.example.com/') }, {});
       e.jarDelete(j, 'http://a.example.com/p/z', 'p');
-      assert.deepEqual(e.jarCookiesForURL(j, 'http://a.example.com/p/z'), { x: ['1'] });
+      assert.deepEqual({ ...e.jarCookiesForURL(j, 'http://a.example.com/p/z') }, { x: ['1'] });
       e.jarClear(j, 'http://a.example.com/');
-      assert.deepEqual(e.jarCookiesForURL(j, 'http://a.example.com/'), {});
+      assert.deepEqual({ ...e.jarCookiesForURL(j, 'http://a.example.com/') }, {});
       e.jarSet(j, 'https://s.example.com/', 's', '1', { secure: true });
-      assert.deepEqual(e.jarCookiesForURL(j, 'http://s.example.com/'), {});
-      assert.deepEqual(e.jarCookiesForURL(j, 'https://s.example.com/'), { s: ['1'] });
+      assert.deepEqual({ ...e.jarCookiesForURL(j, 'http://s.example.com/') }, {});
+      assert.deepEqual({ ...e.jarCookiesForURL(j, 'https://s.example.com/') }, { s: ['1'] });
     } finally {
       await e.close();
     }

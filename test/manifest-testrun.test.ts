@@ -100,7 +100,7 @@ ${ptv.split('\n').map((l) => '    ' + l).join('\n')}
     ['connectivityCheck: {url: "http://a"}\npolling: {intervall: 15s}',
       'testrun.yaml (document 2): spec.preTestValidation.polling.intervall: unknown field; spec.preTestValidation.polling takes interval, backoff, maxDuration, successThreshold'],
     ['connectivityCheck: {url: "http://a", Method: GET}',
-      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.Method: unknown field (did you mean method?); spec.preTestValidation.connectivityCheck takes url, method, expectedStatusCodes, timeout'],
+      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.Method: unknown field (did you mean method?); spec.preTestValidation.connectivityCheck takes url, method, expectedStatusCodes, timeout, minCertValidity'],
     ['connectivityCheck: {url: "http://a"}\nvalidationScript: {configMap: {name: x}}',
       'testrun.yaml (document 2): spec.preTestValidation: set only one of connectivityCheck and validationScript, not both'],
     ['enabled: true',
@@ -124,7 +124,15 @@ ${ptv.split('\n').map((l) => '    ' + l).join('\n')}
     ['connectivityCheck: {url: "http://a", method: get}',
       'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.method: "get" is not one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (did you mean GET?)'],
     ['connectivityCheck: {url: "ftp://a"}',
-      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: "ftp://a" is not valid (http:// or https:// URL to request)'],
+      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: "ftp://a" is not valid (URL to check: http(s):// (a request), tcp://host:port (the connect), tls://host:port (the TLS handshake), grpc(s)://host:port[/service] (health SERVING) or ws(s):// (the upgrade succeeds).)'],
+    ['connectivityCheck: {url: "tcp://db"}',
+      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: tcp://db: a port is required (write it like tcp://db:5432)'],
+    ['connectivityCheck: {url: "tcp://db:5432", expectedStatusCodes: [200]}',
+      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.expectedStatusCodes: applies to http:// and https:// checks only, not tcp://'],
+    ['connectivityCheck: {url: "https://a", minCertValidity: 7d}',
+      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.minCertValidity: applies to tls:// checks only, not https://'],
+    ['connectivityCheck: {url: "tls://a:443", minCertValidity: 7days}',
+      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.minCertValidity: "7days" is not valid (tls:// only: fail when the server certificate expires sooner than this, e.g. 7d, 36h, 1d12h)'],
     ['connectivityCheck: {method: GET}',
       'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: is required'],
     ['connectivityCheck: {url: "http://a", expectedStatusCodes: [200, 700]}',
@@ -169,7 +177,7 @@ test('the schema only uses keywords the validator implements', () => {
 test('schema and parser agree on fields, enums and limits', () => {
   const props = schema.properties!;
   assert.deepEqual(Object.keys(props).sort(), ['connectivityCheck', 'enabled', 'polling', 'validationScript']);
-  assert.deepEqual(Object.keys(props.connectivityCheck!.properties!).sort(), ['expectedStatusCodes', 'method', 'timeout', 'url']);
+  assert.deepEqual(Object.keys(props.connectivityCheck!.properties!).sort(), ['expectedStatusCodes', 'method', 'minCertValidity', 'timeout', 'url']);
   assert.deepEqual(Object.keys(props.polling!.properties!).sort(), ['backoff', 'interval', 'maxDuration', 'successThreshold']);
   assert.deepEqual(Object.keys(props.polling!.properties!.backoff!.properties!).sort(), ['factor', 'maxInterval', 'type']);
   assert.deepEqual(props.polling!.properties!.backoff!.properties!.type!.enum, [...BACKOFFS]);

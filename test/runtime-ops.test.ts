@@ -2,11 +2,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { cryptoOps, algorithmSupported } from '../src/sandbox/ops/crypto.js';
-import { urlOps } from '../src/sandbox/ops/url.js';
-import type { OpContext } from '../src/sandbox/ops/types.js';
+import { algorithmSupported } from '../src/sandbox/ops/crypto.js';
+import { newJournal } from '../src/sandbox/ops/core.js';
+import { OPS, runWorkerOp, type OpName } from '../src/sandbox/ops/registry.js';
+import type { OpContext, OpResult, WorkerEnv } from '../src/sandbox/ops/types.js';
 
 const ctx = { phase: 'default', deadline: Date.now() + 60_000, files: new Map(), currentFile: '' } as OpContext;
+const env: WorkerEnv = { ctx, journal: newJournal(), info: () => ({}), sleep: () => undefined };
+const op = (name: OpName) => (payload: unknown, buffers: Uint8Array[], _ctx?: unknown): OpResult | void => {
+  const spec = OPS[name];
+  assert.equal(spec.thread, 'worker');
+  return runWorkerOp(spec as Parameters<typeof runWorkerOp>[0], payload, buffers, env);
+};
+const cryptoOps = { 'crypto.digest': op('crypto.digest'), 'crypto.hmac': op('crypto.hmac'), 'crypto.randomBytes': op('crypto.randomBytes') };
+const urlOps = { 'url.parse': op('url.parse') };
 const enc = (s: string) => new Uint8Array(Buffer.from(s));
 
 test('crypto.digest: algorithms and output encodings', () => {

@@ -2,6 +2,7 @@
 // operations (http.asyncRequest). The host drives it through the hooks object, which it
 // takes from the global object right after the prelude and then deletes.
 import { call } from 'k6p:internal/host';
+import { jsonParse } from 'k6p:internal/intrinsics';
 
 const timers = new Map(); // id → { due, fn, args, every }
 let lastTimerId = 0;
@@ -57,7 +58,7 @@ globalThis.__k6p_loop_hooks = {
     const p = pending.get(id);
     if (!p) return;
     pending.delete(id);
-    if (ok) p.resolve({ value: JSON.parse(json), buffers: buffers || [] });
+    if (ok) p.resolve({ value: jsonParse(json), buffers: buffers || [] });
     else p.reject(new Error(json));
   },
 };

@@ -45,8 +45,9 @@ function scenarioInfo() {
 
 export const scenario = Object.freeze(
   Object.create(null, {
-    name: { enumerable: true, get: () => (scenarioInfo(), 'default') },
-    executor: { enumerable: true, get: () => (scenarioInfo(), 'per-vu-iterations') },
+    // The scenario whose exec function runs now (options.scenarios), else `default`.
+    name: { enumerable: true, get: () => { const s = scenarioInfo().scenario; return s && typeof s.name === 'string' ? s.name : 'default'; } },
+    executor: { enumerable: true, get: () => { const s = scenarioInfo().scenario; return s && typeof s.executor === 'string' ? s.executor : 'per-vu-iterations'; } },
     startTime: { enumerable: true, get: () => (scenarioInfo(), startTime) },
     progress: { enumerable: true, get: () => (scenarioInfo(), 0) },
     iterationInInstance: { enumerable: true, get: () => iteration(scenarioInfo()) },

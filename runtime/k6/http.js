@@ -115,8 +115,18 @@ export function expectedStatuses(...args) {
   return new ExpectedStatuses(exact, ranges);
 }
 
-// Metrics-only in k6 (expected_response tag, http_req_failed); kept for fidelity of the API.
-let responseCallback = expectedStatuses({ min: 200, max: 399 });
+// k6's http_req_failed rule: a request fails on a network error or a status the callback does
+// not expect. Each request carries its rule to the host, which judges it (see
+// src/attempt/failed-requests.ts); null turns status judging off.
+const DEFAULT_CALLBACK = expectedStatuses({ min: 200, max: 399 });
+let responseCallback = DEFAULT_CALLBACK;
+
+// The default goes as no rule at all (the host applies 200-399 itself); a script's own
+// callback goes as its lists, untouched (no array methods a script could have replaced).
+function statusRule(cb) {
+  if (cb === DEFAULT_CALLBACK) return undefined;
+  return cb === null ? null : { exact: cb.exact, ranges: cb.ranges };
+}
 
 export function setResponseCallback(cb) {
   if (cb === null || cb === undefined) responseCallback = null;
@@ -241,6 +251,7 @@ function buildRequest(method, u, body, params) {
     maxRedirects: Number.isInteger(opts.maxRedirects) && opts.maxRedirects >= 0 ? opts.maxRedirects : DEFAULT_REDIRECTS,
     responseType: opts.discardResponseBodies ? 'none' : 'text',
     jar: 'vu',
+    expect: statusRule(responseCallback),
   };
   const { bytes, contentType } = encodeBody(body);
   if (contentType) req.headers['Content-Type'] = contentType;
@@ -285,7 +296,7 @@ function buildRequest(method, u, body, params) {
       case 'cookies':
         if (v === null || v === undefined) break;
         if (typeof v !== 'object') throw new RequestParseError('invalid cookies: must be an object');
-        req.cookies = {};
+        req.cookies = Object.create(null); // any cookie name is a key, even __proto__
         for (const name of Object.keys(v)) {
           const c = v[name];
           if (c === null || c === undefined) continue;
@@ -302,7 +313,9 @@ function buildRequest(method, u, body, params) {
         throwMode = Boolean(v);
         break;
       case 'responseCallback':
-        if (v !== null && v !== undefined && !(v instanceof ExpectedStatuses)) throw new RequestParseError('unsupported responseCallback');
+        if (v === undefined) break;
+        if (v !== null && !(v instanceof ExpectedStatuses)) throw new RequestParseError('unsupported responseCallback');
+        req.expect = statusRule(v);
         break;
       case 'auth':
         if (v === null || v === undefined || v === '' || v === 'basic') break;

@@ -1,20 +1,31 @@
 // One script attempt end to end: a fresh sandbox run of the compiled script, its HTTP
 // served by a fresh engine (so every attempt dials anew), then the verdict.
-import { DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS } from '../http/defaults.js';
+import { ResponseBytesBudget } from '../http/body-budget.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../http/defaults.js';
 import { createHttpEngine, type CreateEngineOptions } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
 import type { HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
 import { UsageError } from '../errors.js';
 import { guestSources } from '../sandbox/guest-sources.js';
-import { GuestError, type OpResult } from '../sandbox/ops/types.js';
-import { Sandbox, type Settle } from '../sandbox/sandbox.js';
+import { k6Response } from '../sandbox/ops/http-response.js';
+import type { GuestRequest } from '../sandbox/ops/http.js';
+import { GuestError } from '../sandbox/ops/types.js';
+import { Sandbox, type OpHandlers } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
 import { mapStack, userLocation } from '../script/location.js';
-import type { ScriptSource } from '../script/source.js';
+import { readConfined, type ScriptSource } from '../script/source.js';
+import { posix } from 'node:path';
+import { createGrpcHost } from '../grpc/host.js';
+import { createWsHost } from '../ws/host.js';
 import { engineOptionsFor } from './engine-options.js';
+import { hostKey, queueLimitsFrom, RequestQueue } from './request-queue.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
 import { decideVerdict } from './verdict.js';
+import { DEFAULT_STATUS_RULE, decodeStatusRule, formatStatusRule, requestFailed, type StatusRule } from './failed-requests.js';
+import { parseThresholds, type ThresholdSet } from './thresholds.js';
+import { DeadlineReached, endedByTimerOrCancel, inFlightText, markCutShort, stageOf } from './cut-short.js';
+import { humanDuration } from '../plan/duration.js';
 
 export interface ScriptAttemptOptions {
   source: ScriptSource;
@@ -27,6 +38,8 @@ export interface ScriptAttemptOptions {
   /** Engine settings from flags; they override the script's `options`. */
   engine: CreateEngineOptions;
   redactor: Redactor;
+  /** Response bytes the attempt may hold at once; default `defaultResponseBudget`. */
+  responseBudgetBytes?: number;
 }
 
 export interface ScriptAttempts {
@@ -72,55 +85,123 @@ async function runOne(
   const started = Date.now();
   const requests: RequestRecord[] = [];
   let requestCount = 0;
+  const failed: { count: number; first?: RequestRecord } = { count: 0 };
+  let thresholds: ThresholdSet | undefined;
+  // Requests on the wire now, and those the attempt's end cut short (for "in flight").
+  const running = new Set<{ method: string; url: string; sent: number }>();
+  const cutRequests: string[] = [];
+  const deadlineReached = () => ctx.signal.reason instanceof DeadlineReached || Date.now() >= ctx.deadline;
   let engine: HttpEngine | undefined;
   const inflight = new AbortController();
   const abortInflight = () => inflight.abort();
   if (ctx.signal.aborted) abortInflight(); // aborted before it started (the abort event has already fired)
   else ctx.signal.addEventListener('abort', abortInflight, { once: true });
 
-  const send = async (req: HttpRequest): Promise<HttpResponse> => {
+  // Requests queue for k6's batch/batchPerHost slots and draw on one response-bytes budget.
+  let queue: RequestQueue | undefined;
+  const budget = new ResponseBytesBudget(opts.responseBudgetBytes ?? defaultResponseBudget(opts));
+  const leases = new WeakMap<HttpResponse, { release(): void }>();
+  const deadlineTimer = setTimeout(() => queue?.close(new GuestError('the attempt reached its deadline before this request could be sent', 'InternalError')), Math.max(0, ctx.deadline - Date.now()));
+
+  const sendNow = async ({ req, rule }: GuestRequest): Promise<HttpResponse> => {
     if (!engine) throw new GuestError('the HTTP engine is not ready (options were not reported)');
     // Each request's timeout is cut to the time left before the attempt deadline.
-    const left = Math.max(1, ctx.deadline - Date.now());
-    const res = await engine.request({ ...req, timeoutMs: Math.min(req.timeoutMs, left) }, inflight.signal);
+    const sent = Date.now();
+    const left = Math.max(1, ctx.deadline - sent);
+    const effective = Math.min(req.timeoutMs, left);
+    const pending = { method: req.method, url: opts.redactor.url(req.url), sent };
+    running.add(pending);
+    const lease = budget.lease();
+    let res: HttpResponse;
+    try {
+      res = k6Response(await engine.exchange({ ...req, timeoutMs: effective }, inflight.signal, lease), req.responseType);
+    } catch (err) {
+      lease.release();
+      throw err;
+    } finally {
+      running.delete(pending);
+    }
+    if (res.failure) lease.release();
+    else leases.set(res, lease);
     const rec = requestRecord(req, res, opts.redactor);
+    // Ended because the attempt ended (its timer was cut to the attempt deadline, or a cancel),
+    // not by its own timeout: recorded as cut short, named in the verdict as in flight.
+    const took = Date.now() - sent;
+    if (endedByTimerOrCancel(res) && (inflight.signal.aborted || (effective < req.timeoutMs && took >= effective - 1))) {
+      const stage = stageOf(rec);
+      const by = inflight.signal.aborted && !deadlineReached()
+        ? 'cancellation'
+        : ctx.deadlineIsValidation ? 'the validation deadline' : `the attempt's ${humanDuration(opts.timeoutMs)} timeout`;
+      markCutShort(rec, by, took);
+      cutRequests.push(inFlightText(rec.method, rec.url, stage, took));
+    }
+    // k6's http_req_failed, judged here on the host from the rule the script declared.
+    if (requestFailed(res.status, !!res.failure || res.status === 0, rule)) {
+      rec.failed = true;
+      if (!res.failure && res.status !== 0) rec.expected = formatStatusRule(rule);
+      failed.count++;
+      failed.first ??= rec;
+    }
+    recordRequest(rec);
+    return res;
+  };
+  const recordRequest = (rec: RequestRecord) => {
     // The status keeps the latest requests (the verdict names the last ones); every request
     // is still streamed as an event.
     if (requests.length >= MAX_REQUEST_RECORDS) requests.shift();
     requests.push(rec);
     requestCount++;
     ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
-    return res;
   };
+  // gRPC and WebSocket clients: the same dial path and records, their own state per attempt.
+  let engineOpts: ReturnType<typeof engineOptionsFor>['options'] | undefined;
+  const protocolDeps = {
+    read: (name: string) => script.files.get(name) ?? (script.root ? readConfined(script.root, name) : undefined),
+    baseDir: posix.dirname(script.entry) === '.' ? '' : posix.dirname(script.entry),
+    engineOptions: () => engineOpts,
+    deadline: ctx.deadline,
+    signal: inflight.signal,
+    // A gRPC or WebSocket record with a failure reason (network, non-OK status, refused
+    // upgrade) is a failed request, as k6 counts it.
+    record: (rec: RequestRecord) => {
+      if (rec.reason) {
+        rec.failed = true;
+        failed.count++;
+        failed.first ??= rec;
+      }
+      recordRequest(rec);
+    },
+  };
+  const grpc = createGrpcHost(protocolDeps);
+  const ws = createWsHost(protocolDeps);
 
-  const onOp = async (op: string, payload: any, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void> => {
-    switch (op) {
-      case 'options': {
-        const eo = engineOptionsFor(payload?.options ?? {}, opts.engine);
-        eo.notices.forEach((n) => notices.add(n));
-        engine = createHttpEngine(eo.options);
-        return;
+  const env: OpHandlers['env'] = {
+    configure: (options) => {
+      const eo = engineOptionsFor(options, opts.engine);
+      const queueNotices: string[] = [];
+      queue = new RequestQueue(queueLimitsFrom(options, queueNotices));
+      [...eo.notices, ...queueNotices].forEach((n) => notices.add(n));
+      engineOpts = eo.options;
+      engine = createHttpEngine(eo.options);
+      thresholds = parseThresholds(options.thresholds);
+      if (thresholds.ignored.length) {
+        notices.add(`thresholds on ${thresholds.ignored.join(', ')} are not evaluated: one attempt judges only http_req_failed and checks`);
       }
-      case 'http.request': {
-        const res = await send(decodeRequest(payload?.req, buffers));
-        return encodeResponses([res], (v) => v[0]);
-      }
-      case 'http.batch': {
-        const reqs = Array.isArray(payload?.reqs) ? payload.reqs : [];
-        const res = await Promise.all(reqs.map((r: unknown) => send(decodeRequest(r, buffers))));
-        return encodeResponses(res, (v) => v);
-      }
-      case 'http.start': {
-        const id = ++asyncIds;
-        send(decodeRequest(payload?.req, buffers)).then(
-          (res) => settle(id, { ok: true, ...encodeResponses([res], (v) => v[0]) }),
-          (err) => settle(id, { ok: false, error: String((err as Error)?.message ?? err) }),
-        );
-        return { value: id };
-      }
-      default:
-        return jarOp(op, payload, engine);
-    }
+    },
+    send: (g) => {
+      if (!queue) throw new GuestError('the HTTP engine is not ready (options were not reported)');
+      return queue.run(hostKey(g.req.url), () => sendNow(g));
+    },
+    engine: () => {
+      if (!engine) throw new GuestError('cookie jars are not available yet');
+      return engine;
+    },
+    delivered: (res) => {
+      leases.get(res)?.release();
+      leases.delete(res);
+    },
+    nextAsyncId: () => ++asyncIds,
+    protocol: (name) => (name === 'grpc' ? grpc : ws),
   };
 
   try {
@@ -136,7 +217,7 @@ async function runOne(
         stackLimitBytes: opts.stackLimitBytes ?? 256 * 1024,
       },
       {
-        onOp,
+        env,
         onEvent: (e) =>
           ctx.onEvent?.(
             e.type === 'check'
@@ -147,12 +228,22 @@ async function runOne(
       ctx.signal,
     );
     outcome.notices.forEach((n) => notices.add(n));
+    // Nothing to run is the script's mistake, not a failed (or passed) attempt.
+    if (outcome.nothingToRun) throw new UsageError(`${opts.source.origin}: ${outcome.nothingToRun}`);
     if (outcome.thrown) outcome.thrown.stack = mapStack(outcome.thrown.stack, script.modules);
     const location = outcome.thrown ? userLocation(outcome.thrown.stack, script.modules) : undefined;
+    const now = Date.now();
+    const inFlight = [...cutRequests, ...[...running].map((r) => inFlightText(r.method, r.url, 'no response yet', now - r.sent))];
     const verdict = decideVerdict({
       outcome,
+      elapsedMs: now - started,
+      deadlineReached: deadlineReached(),
+      ...(ctx.deadlineIsValidation ? { deadlineIsValidation: true } : {}),
+      ...(inFlight.length ? { inFlight } : {}),
       requests,
       requestCount,
+      failedRequests: failed,
+      ...(thresholds ? { thresholds } : {}),
       ...(location ? { location } : {}),
       timeoutMs: opts.timeoutMs,
       memoryLimitBytes: opts.memoryLimitBytes,
@@ -169,10 +260,16 @@ async function runOne(
       requests,
       console: outcome.console.map((c) => ({ ...c, message: opts.redactor.text(c.message) })),
       ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
+      ...(outcome.disposeError ? { disposeError: outcome.disposeError } : {}),
+      ...(verdict.cutShort ? { cutShort: true as const } : {}),
     };
   } finally {
+    clearTimeout(deadlineTimer);
+    queue?.close(new GuestError('the attempt has ended', 'InternalError'));
     ctx.signal.removeEventListener('abort', abortInflight);
     inflight.abort();
+    grpc.close();
+    ws.close();
     await engine?.close().catch(() => undefined);
   }
 }
@@ -182,57 +279,8 @@ let asyncIds = 0;
 /** Requests kept in an attempt's record. */
 export const MAX_REQUEST_RECORDS = 100;
 
-/** The guest sends bodies as `{buf: i}` into the buffer list (or a string). */
-function decodeRequest(raw: any, buffers: Uint8Array[]): HttpRequest {
-  if (!raw || typeof raw !== 'object' || typeof raw.url !== 'string' || typeof raw.method !== 'string') {
-    throw new GuestError('invalid request', 'TypeError');
-  }
-  let body: Uint8Array | null = null;
-  if (typeof raw.body === 'string') body = Buffer.from(raw.body, 'utf8');
-  else if (raw.body && typeof raw.body.buf === 'number') body = buffers[raw.body.buf] ?? null;
-  return {
-    method: raw.method,
-    url: raw.url,
-    headers: raw.headers && typeof raw.headers === 'object' ? raw.headers : {},
-    body,
-    timeoutMs: Number.isFinite(raw.timeoutMs) ? raw.timeoutMs : DEFAULT_TIMEOUT_MS,
-    maxRedirects: Number.isFinite(raw.maxRedirects) ? raw.maxRedirects : DEFAULT_MAX_REDIRECTS,
-    responseType: raw.responseType === 'binary' || raw.responseType === 'none' ? raw.responseType : 'text',
-    ...(raw.cookies ? { cookies: raw.cookies } : {}),
-    ...(raw.jar !== undefined ? { jar: raw.jar } : {}),
-  };
+/** The response bytes an attempt may hold at once: the larger of --max-body (one full
+ *  response always fits) and the sandbox memory limit (what the guest could hold anyway). */
+export function defaultResponseBudget(o: Pick<ScriptAttemptOptions, 'engine' | 'memoryLimitBytes'>): number {
+  return Math.max(o.engine.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, o.memoryLimitBytes);
 }
-
-/** Binary bodies travel as buffers, referenced from the JSON as `{buf: i}`. */
-function encodeResponses<T>(list: HttpResponse[], shape: (v: unknown[]) => T): { value: T; buffers: Uint8Array[] } {
-  const buffers: Uint8Array[] = [];
-  const out = list.map((r) => {
-    const { failure: _f, ...rest } = r;
-    if (r.body instanceof Uint8Array) {
-      buffers.push(r.body);
-      return { ...rest, body: { buf: buffers.length - 1 } };
-    }
-    return rest;
-  });
-  return { value: shape(out), buffers };
-}
-
-function jarOp(op: string, p: any, engine: HttpEngine | undefined): OpResult | void {
-  if (!engine) throw new GuestError('cookie jars are not available yet');
-  const jar = typeof p?.jar === 'string' ? p.jar : 'vu';
-  switch (op) {
-    case 'jar.new':
-      return { value: engine.newJar() };
-    case 'jar.cookiesForURL':
-      return { value: engine.jarCookiesForURL(jar, String(p?.url)) };
-    case 'jar.set':
-      return void engine.jarSet(jar, String(p?.url), String(p?.name), String(p?.value), p?.opts ?? undefined);
-    case 'jar.clear':
-      return void engine.jarClear(jar, String(p?.url));
-    case 'jar.delete':
-      return void engine.jarDelete(jar, String(p?.url), String(p?.name));
-    default:
-      throw new GuestError(`unknown host operation ${op}`);
-  }
-}
-

@@ -1,5 +1,5 @@
-// The built-in connectivity check (#644 `connectivityCheck`): one request, a verdict
-// on its status. No script, no sandbox.
+// The built-in connectivity check (#644 `connectivityCheck`): one request (or connection),
+// a verdict on it. No script, no sandbox. The URL's scheme picks the checker (CHECKERS).
 import { createHttpEngine, type CreateEngineOptions } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
 import type { EngineOptions, HttpRequest } from '../http/types.js';
@@ -7,8 +7,13 @@ import { defaultEngineOptions } from '../http/defaults.js';
 import { formatExpect, statusExpected, type StatusRange } from '../plan/expect.js';
 import { UsageError } from '../errors.js';
 import { evaluateExpectations, hasExpectations, type ResponseExpectations } from '../plan/check.js';
+import { tcpCheckRunner, tlsCheckRunner, validateConnUrl } from './conn-check.js';
 import { requestRecord } from './request-record.js';
+import { endedByTimerOrCancel, inFlightText, markCutShort, stageOf } from './cut-short.js';
+import { humanDuration } from '../plan/duration.js';
 import type { AttemptResult, AttemptRunner } from './types.js';
+import { grpcCheckRunner } from './checks/grpc-check.js';
+import { wsCheckRunner } from './checks/ws-check.js';
 
 export interface UrlCheck {
   url: string;
@@ -18,6 +23,45 @@ export interface UrlCheck {
   body?: string;
   /** Beyond the status: body, JSON and header expectations (src/plan/check.ts). */
   expectations?: ResponseExpectations;
+  /** tls://: fail when the server certificate expires sooner than this (ms). */
+  minCertValidityMs?: number;
+}
+
+export type CheckRunnerFactory = (check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor) => AttemptRunner;
+
+export interface SchemeChecker {
+  runner: CheckRunnerFactory;
+  /** Throws a UsageError when the URL lacks what this scheme needs (a port, …). */
+  validate?: (u: URL) => void;
+  /** True when method, expected statuses, headers and body apply to this scheme. */
+  http?: boolean;
+  /** True when --min-cert-validity applies. */
+  certificate?: boolean;
+}
+
+/** The checker for each URL scheme. A protocol adds its checker here with one line. */
+export const CHECKERS = new Map<string, SchemeChecker>([
+  ['http:', { runner: httpCheckRunner, http: true }],
+  ['https:', { runner: httpCheckRunner, http: true }],
+  ['tcp:', { runner: tcpCheckRunner, validate: validateConnUrl }],
+  ['tls:', { runner: tlsCheckRunner, validate: validateConnUrl, certificate: true }],
+  ['grpc:', { runner: (c, e, r) => grpcCheckRunner(new URL(c.url), e, r), validate: grpcPort }],
+  ['grpcs:', { runner: (c, e, r) => grpcCheckRunner(new URL(c.url), e, r), validate: grpcPort }],
+  ['ws:', { runner: (c, e, r) => wsCheckRunner(new URL(c.url), e, r) }],
+  ['wss:', { runner: (c, e, r) => wsCheckRunner(new URL(c.url), e, r) }],
+]);
+
+function grpcPort(u: URL): void {
+  if (!u.port) throw new UsageError(`${u.href}: a gRPC URL needs a port (grpc://host:port[/service])`);
+}
+
+const schemes = () => [...CHECKERS.keys()].map((s) => `${s}//`).join(', ');
+
+/** The checker for a URL's scheme (the URL already passed checkableUrl). */
+export function checkerFor(url: string): SchemeChecker {
+  const c = CHECKERS.get(new URL(url).protocol);
+  if (!c) throw new UsageError(`${url}: only ${schemes()} URLs can be checked`);
+  return c;
 }
 
 /** A URL the built-in check can poll, or a UsageError saying how to write it. */
@@ -26,10 +70,17 @@ export function checkableUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health)`);
+    throw new UsageError(`${JSON.stringify(url)} is not a URL (write it like https://api.example.com/health or tcp://db.example.com:5432)`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${url}: only http:// and https:// URLs can be checked`);
+  const c = CHECKERS.get(u.protocol);
+  if (!c) throw new UsageError(`${url}: only ${schemes()} URLs can be checked`);
+  c.validate?.(u);
   return url;
+}
+
+/** The runner for a check, by its URL's scheme. */
+export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
+  return checkerFor(checkableUrl(check.url)).runner(check, engineFlags, redactor);
 }
 
 /** How much earlier than the attempt deadline a request times out by itself. */
@@ -38,7 +89,8 @@ const TIMEOUT_MARGIN_MS = 15;
 /** How much of an unexpected response's body a message quotes. */
 const EXCERPT_CHARS = 200;
 
-export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
+/** http:// and https://: one request, a verdict on its status. */
+export function httpCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
   const options: CreateEngineOptions & EngineOptions = { ...defaultEngineOptions(), ...engineFlags };
   return async (ctx) => {
     const started = Date.now();
@@ -57,6 +109,17 @@ export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions
     try {
       const res = await engine.request(req, ctx.signal);
       const rec = requestRecord(req, res, redactor);
+      // Ended by the validation deadline (its timer was cut to it) or a cancel, not by a
+      // timeout of its own: recorded as cut short, never as ConnectTimeout/RequestTimeout.
+      const elapsed = Date.now() - started;
+      const cut = endedByTimerOrCancel(res) && (ctx.signal.aborted || (!!ctx.deadlineIsValidation && elapsed >= req.timeoutMs - 1));
+      const stage = res.failure ? stageOf(res.failure) : '';
+      if (cut) markCutShort(rec, ctx.deadlineIsValidation && !ctx.signal.aborted ? 'the validation deadline' : 'cancellation', elapsed);
+      // Marked as a script's request would be (k6's http_req_failed, here by --expect).
+      if (res.failure || !statusExpected(check.expect, res.status)) {
+        rec.failed = true;
+        if (!res.failure) rec.expected = formatExpect(check.expect);
+      }
       ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
       const base = {
         number: ctx.attempt,
@@ -68,6 +131,13 @@ export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions
         ...(rec.retryAfterSeconds !== undefined ? { retryAfterMs: rec.retryAfterSeconds * 1000 } : {}),
       };
       const target = `${check.method} ${rec.url}`;
+      if (cut) {
+        const how = ctx.deadlineIsValidation && !ctx.signal.aborted ? `cut short by the validation deadline after ${humanDuration(elapsed)}` : 'the attempt was cancelled';
+        return {
+          ...base, outcome: 'failed', reason: 'Cancelled', message: `${how}; in flight: ${inFlightText(check.method, rec.url, stage, elapsed)}`,
+          ...(ctx.deadlineIsValidation ? { cutShort: true as const } : {}),
+        } satisfies AttemptResult;
+      }
       if (res.failure) {
         return { ...base, outcome: 'failed', reason: res.failure.reason, message: `${target} failed: ${res.failure.message}` } satisfies AttemptResult;
       }

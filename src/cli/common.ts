@@ -4,7 +4,9 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { EXIT_FAILED, EXIT_OK, exitCodeFor, isUsageError } from '../errors.js';
 import type { CommonOptions, PreflightEvent, PreflightRun } from '../index.js';
+import { createRedactor, type Redactor } from '../http/redact.js';
 import { jsonReporter, textReporter, type Reporter } from '../report/reporter.js';
+import { textField } from '../report/sanitize.js';
 import { createStatusFileWriter } from '../report/status-file.js';
 import { createStyle, useColor, type Style } from '../report/style.js';
 import { defaultTerminationLogPath, writeTerminationLog } from '../report/termination-log.js';
@@ -28,26 +30,33 @@ export function forcedColor(env: NodeJS.ProcessEnv = process.env): boolean | und
 }
 
 /** The verdict line alone (`--quiet`). */
-function quietTextReporter(style: Style): Reporter {
+function quietTextReporter(style: Style, redactor?: Redactor): Reporter {
   return {
     event() {},
     notice() {},
     result(status) {
       const ok = status.phase === 'Succeeded';
       const message = status.schedule === null && status.lastAttempt ? status.lastAttempt.message : status.message;
-      process.stdout.write(`${ok ? style.ok(status.phase) : `${style.bad(status.phase)} ${style.bold(status.reason)}`}: ${message}\n`);
+      const text = textField(redactor ? redactor.text(message) : message);
+      process.stdout.write(`${ok ? style.ok(status.phase) : `${style.bad(status.phase)} ${style.bold(status.reason)}`}: ${text}\n`);
     },
     close() {},
   };
 }
 
-export function makeReporter(f: OutputFlagValues, live: boolean): Reporter {
+/** The reporter for stdout; `redactor` masks the validation's secrets in everything it prints. */
+export function makeReporter(f: OutputFlagValues, live: boolean, redactor?: Redactor): Reporter {
   if (f.output === 'json') {
-    const json = jsonReporter(process.stdout);
-    return f.quiet ? { event() {}, notice() {}, result: (s) => json.result(s), close: () => json.close() } : json;
+    const json = jsonReporter(process.stdout, redactor);
+    return f.quiet ? { event() {}, notice() {}, result: (s, how) => json.result(s, how), close: () => json.close() } : json;
   }
   const style = createStyle(useColor(process.stdout, f.color ?? forcedColor()));
-  return f.quiet ? quietTextReporter(style) : textReporter(process.stdout, style, { live });
+  return f.quiet ? quietTextReporter(style, redactor) : textReporter(process.stdout, style, { live, ...(redactor ? { redactor } : {}) });
+}
+
+/** The redactor of a validation's secrets, as the library builds it, for the CLI's own sinks. */
+export function redactorFor(o: Pick<CommonOptions, 'secrets' | 'secretParams'>): Redactor {
+  return createRedactor({ secretValues: (o.secrets ?? []).filter(Boolean), secretParams: o.secretParams ?? [] });
 }
 
 /** Network, secrets and debug options for the library, from the flags every attempt has. */
@@ -91,6 +100,8 @@ export interface Consumers {
   statusFile?: string | undefined;
   /** `undefined`: the default (/dev/termination-log in a pod); `false`: none. */
   terminationLog?: string | false | undefined;
+  /** Masks the validation's secrets in the status file and the termination message. */
+  redactor?: Redactor | undefined;
 }
 
 /**
@@ -98,14 +109,14 @@ export interface Consumers {
  * consumers, and ends with the verdict: the exit code (0 passed, 1 failed, 130/143 stopped).
  */
 export async function consume(
-  start: (o: { signal: AbortSignal; onEvent: (e: PreflightEvent) => void }) => PreflightRun<{ passed: boolean; status: StatusDocument }>,
+  start: (o: { signal: AbortSignal; onEvent: (e: PreflightEvent) => void }) => PreflightRun<{ passed: boolean; status: StatusDocument; skipped?: boolean }>,
   out: Consumers,
 ): Promise<number> {
   const { reporter } = out;
-  const statusFile = out.statusFile ? createStatusFileWriter(out.statusFile, (e) => reporter.notice(`status file: ${e.message}`)) : undefined;
+  const statusFile = out.statusFile ? createStatusFileWriter(out.statusFile, (e) => reporter.notice(`status file: ${e.message}`), out.redactor) : undefined;
   const sig = signalAbort();
   try {
-    const { passed, status } = await start({
+    const { passed, status, skipped } = await start({
       signal: sig.signal,
       onEvent: (e) => {
         if (e.type === 'notice') return reporter.notice(e.message);
@@ -116,10 +127,10 @@ export async function consume(
     statusFile?.write(status);
     const termPath = out.terminationLog === false ? undefined : (out.terminationLog ?? defaultTerminationLogPath());
     if (termPath) {
-      const err = writeTerminationLog(termPath, status);
+      const err = writeTerminationLog(termPath, status, undefined, out.redactor);
       if (err && out.terminationLog) reporter.notice(`termination log ${termPath}: ${err.message}`);
     }
-    reporter.result(status);
+    reporter.result(status, { skipped: !!skipped });
     return sig.code() ?? (passed ? EXIT_OK : EXIT_FAILED);
   } finally {
     reporter.close();
@@ -132,8 +143,9 @@ export async function guard(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
-    if (isUsageError(err)) process.stderr.write(`k6-preflight: ${(err as Error).message}\n`);
-    else process.stderr.write(`k6-preflight: internal error: ${(err as Error)?.stack ?? err}\n`);
+    // The message can quote the script or manifest: shown inert.
+    if (isUsageError(err)) process.stderr.write(`k6-preflight: ${textField((err as Error).message)}\n`);
+    else process.stderr.write(`k6-preflight: internal error: ${textField(String((err as Error)?.stack ?? err))}\n`);
     return exitCodeFor(err);
   }
 }

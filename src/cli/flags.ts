@@ -24,7 +24,7 @@ export const OUTPUT_GROUP = 'Output:';
 const usage = (flag: string, v: unknown, problem: string) => new UsageError(`--${flag} ${JSON.stringify(v)}: ${problem}`);
 
 /** A Go duration in milliseconds. */
-export function durationFlag(flag: string, v: string, rules: { positive?: boolean } = { positive: true }): number {
+export function durationFlag(flag: string, v: string, rules: { positive?: boolean; timer?: boolean } = { positive: true }): number {
   try {
     return parseDuration(v, rules);
   } catch (e) {
@@ -33,7 +33,7 @@ export function durationFlag(flag: string, v: string, rules: { positive?: boolea
 }
 
 /** Checks a Go duration but keeps its text (the plan and the status show it as written). */
-const durationText = (flag: string, positive = true) => (v: string) => (durationFlag(flag, v, { positive }), v);
+const durationText = (flag: string, positive = true, timer = false) => (v: string) => (durationFlag(flag, v, { positive, timer }), v);
 
 const numberFlag = (flag: string) => (v: string) => {
   const n = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(String(v)) ? Number(v) : NaN;
@@ -112,7 +112,7 @@ export function scriptFlags<T>(y: Argv<T>) {
 /** What every attempt has, script or built-in check. */
 export function attemptFlags<T>(y: Argv<T>) {
   return y
-    .option('timeout', { group: ATTEMPT_GROUP, type: 'string', coerce: durationText('timeout'), describe: `Deadline of EACH attempt, not of the whole run (with a schedule, that is --max-duration) [default: ${DEFAULT_TEXT.timeout}]` })
+    .option('timeout', { group: ATTEMPT_GROUP, type: 'string', coerce: durationText('timeout', true, true), describe: `Deadline of EACH attempt, not of the whole run (with a schedule, that is --max-duration); at most 596h [default: ${DEFAULT_TEXT.timeout}]` })
     .option('secret-param', { group: ATTEMPT_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Extra URL query parameter name to mask in output, beyond token, key, secret, password, signature… (repeatable)' });
 }
 
@@ -130,6 +130,7 @@ export function networkFlags<T>(y: Argv<T>) {
     .option('egress-ip-url', { group: NETWORK_GROUP, type: 'string', describe: 'Echo endpoint that tells which address the outside sees (text, or JSON with "ip")' })
     .option('hosts', { group: NETWORK_GROUP, type: 'string', array: true, default: [] as string[], coerce: pairs('hosts', '=', 'name=ip or name=ip:port'), describe: 'name=ip[:port] DNS override (repeatable; k6 hosts)' })
     .option('insecure', { group: NETWORK_GROUP, alias: 'insecure-skip-tls-verify', type: 'boolean', describe: 'Skip TLS certificate verification (k6 insecureSkipTLSVerify)' })
+    .option('http1', { group: NETWORK_GROUP, type: 'boolean', describe: 'Offer only HTTP/1.1 over TLS (default: HTTP/2 by ALPN when the server offers it; GODEBUG=http2client=0 also turns it off, as in k6)' })
     .option('ca', { group: NETWORK_GROUP, type: 'string', array: true, default: [] as string[], describe: 'PEM file of an extra trusted CA (repeatable)' })
     .option('cert', { group: NETWORK_GROUP, type: 'string', describe: 'PEM client certificate (with --key)' })
     .option('key', { group: NETWORK_GROUP, type: 'string', describe: 'PEM client key (with --cert)' })
@@ -171,6 +172,7 @@ export interface NetworkFlagValues {
   egressIpUrl?: string | undefined;
   hosts: Record<string, string>;
   insecure?: boolean | undefined;
+  http1?: boolean | undefined;
   ca: string[];
   cert?: string | undefined;
   key?: string | undefined;
@@ -238,6 +240,7 @@ export async function engineFrom(f: NetworkFlagValues): Promise<Partial<EngineOp
   if (Object.keys(f.hosts).length) out.hosts = f.hosts;
   if (f.localIps) out.localIPs = f.localIps;
   if (f.insecure !== undefined) out.insecureSkipTLSVerify = f.insecure;
+  if (f.http1 !== undefined) out.http1 = f.http1;
   if (f.ca.length) out.ca = await Promise.all(f.ca.map((p) => read('ca', p)));
   if (f.cert && f.key) out.tlsAuth = [{ cert: await read('cert', f.cert), key: await read('key', f.key) }];
   if (f.proxy) out.proxy = f.proxy;

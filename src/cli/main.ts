@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerPoll } from './commands/poll.js';
 import { registerRun } from './commands/run.js';
 import { registerTestRun } from './commands/testrun.js';
+import { registerSummarize } from './commands/summarize.js';
 import { EXIT_USAGE, isUsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { gate, splitGated } from './gate.js';
@@ -48,6 +49,7 @@ export async function main(raw = hideBin(process.argv)): Promise<void> {
   cli = registerPoll(cli);
   cli = registerCheck(cli);
   cli = registerTestRun(cli);
+  cli = registerSummarize(cli);
   cli = registerDemo(cli);
   cli = cli.completion('completion', 'Print a bash or zsh completion script (k6-preflight completion zsh >> ~/.zshrc)');
   commands = commandsOf(cli);

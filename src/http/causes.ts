@@ -193,6 +193,9 @@ export function tlsFailure(err: unknown, ctx: FailureContext): NetFailure {
   if (/unsupported protocol|protocol version|no protocols available|version too low|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION/i.test(msg + code)) {
     return T(1300, 'tls: protocol version not supported', `no common TLS version (${msg})`, 'the server and tlsVersion have no TLS version in common');
   }
+  if (/NO_APPLICATION_PROTOCOL|no application protocol/i.test(msg + code)) {
+    return T(1300, 'tls: no application protocol', 'the server accepts none of the offered application protocols (ALPN)', 'an HTTP/2-only server with HTTP/1.1 forced (--http1, GODEBUG=http2client=0): allow HTTP/2');
+  }
   if (/certificate required|bad certificate|alert_certificate|alert 116|alert 42/i.test(msg + code)) {
     return T(1300, `tls: ${msg}`, `the server rejected the client certificate (${msg})`, 'the server wants a client certificate: configure tlsAuth / --cert and --key');
   }
@@ -280,6 +283,18 @@ export function unsupportedScheme(scheme: string): NetFailure {
 
 export function egressDenied(code: 1110 | 1111, error: string, why: string, ctx: FailureContext): NetFailure {
   return new NetFailure(code, error, 'EgressDenied', 'policy', `denied by the egress policy: ${why}`, HINTS.EgressDenied, ctx);
+}
+
+/** An address from the script's `options.hosts` that the operator's policy does not admit. */
+export function scriptHostsDenied(code: 1110 | 1111, error: string, entry: string, why: string, ctx: FailureContext, allowlist: boolean): NetFailure {
+  return new NetFailure(
+    code, error, 'EgressDenied', 'policy',
+    `the script's options.hosts entry ${entry} was refused by the egress policy (${why})`,
+    allowlist
+      ? "under an allowlist a script's hosts entry is used only when an --allow-host IP or CIDR entry covers the address or the name really resolves to it; add the address with --allow-host if this destination is intended"
+      : HINTS.EgressDenied,
+    ctx,
+  );
 }
 
 function fmtEndpoint(e: Endpoint): string {

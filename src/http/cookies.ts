@@ -107,6 +107,10 @@ function domainMatch(host: string, c: StoredCookie): boolean {
   return host === c.domain || (host.endsWith('.' + c.domain) && !isIP(host));
 }
 
+/** A name-keyed record for cookies: no prototype, so any cookie name (`__proto__`,
+ *  `constructor`) is an ordinary key. JSON.stringify and the guest's JSON.parse keep it so. */
+export const cookieRecord = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 let seqCounter = 0;
 
 export class CookieJar {
@@ -191,7 +195,7 @@ export class CookieJar {
 
   /** k6 `cookiesForURL`: name → values. */
   cookiesForURL(url: URL): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
+    const out = cookieRecord<string[]>();
     for (const c of this.cookiesFor(url)) (out[c.name] ??= []).push(c.value);
     return out;
   }

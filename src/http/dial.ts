@@ -14,6 +14,7 @@ import {
   dnsFailure,
   egressDenied,
   proxyStatusFailure,
+  scriptHostsDenied,
   tlsFailure,
   tlsTimeout,
   type Endpoint,
@@ -40,6 +41,36 @@ export interface HopTrace {
   connectEnd?: number;
   tlsStart?: number;
   tlsEnd?: number;
+  /** The target's certificate, after a handshake that succeeded (Node frees it when verification fails). */
+  peerCert?: PeerCert;
+}
+
+/** What a person needs to know about a server certificate. */
+export interface PeerCert {
+  subject: string;
+  issuer: string;
+  /** Epoch ms. */
+  validFrom: number;
+  validTo: number;
+}
+
+function dn(o: Record<string, string | string[] | undefined> | undefined): string {
+  if (!o) return '';
+  return Object.entries(o)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
+
+/** The peer certificate of a TLS socket, if it presented one. */
+export function peerCertOf(t: tls.TLSSocket): PeerCert | undefined {
+  try {
+    const c = t.getPeerCertificate();
+    if (!c || !c.valid_to) return undefined;
+    return { subject: dn(c.subject as never), issuer: dn(c.issuer as never), validFrom: Date.parse(c.valid_from), validTo: Date.parse(c.valid_to) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the engine learns about a connection, kept with the pooled client. */
@@ -48,6 +79,8 @@ export interface ConnInfo {
   local: Endpoint;
   tlsVersion: string;
   tlsCipher: string;
+  /** The protocol TLS negotiated by ALPN (`h2`, `http/1.1`), `''` without TLS or ALPN. */
+  alpn: string;
   viaProxy: boolean;
 }
 
@@ -59,12 +92,28 @@ export interface DialEnv {
   track: (s: net.Socket) => void;
 }
 
+/**
+ * What to dial. `https:` and `tls:` end with a TLS handshake, `http:` and `tcp:` with a plain
+ * TCP connection. Only an `https:` target goes through a proxy's CONNECT tunnel; an `http:`
+ * target with a proxy gets a socket to the proxy (absolute-form requests).
+ */
 export interface DialTarget {
-  protocol: 'http:' | 'https:';
+  protocol: 'http:' | 'https:' | 'tcp:' | 'tls:';
   /** URL host name (brackets stripped for IPv6). Used for SNI, Host and policy. */
   hostname: string;
   port: number;
   proxy: ProxyTarget | null;
+  /** ALPN protocols offered in the TLS handshake, preferred first; default `['http/1.1']`. */
+  alpn?: readonly string[];
+  /** Per-connection TLS additions (k6 grpc `connect({ tls })`): extra CAs, a client certificate. */
+  tls?: { ca?: string[]; cert?: string; key?: string; passphrase?: string };
+  /** Tunnel through the proxy with CONNECT even for a plain-text target (gRPC, WebSocket). */
+  tunnel?: boolean;
+}
+
+/** True when the target's connection ends with a TLS handshake. */
+export function usesTls(protocol: DialTarget['protocol']): boolean {
+  return protocol === 'https:' || protocol === 'tls:';
 }
 
 const now = () => performance.now();
@@ -121,25 +170,93 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal, onAbort?: () => void):
   });
 }
 
-/** Resolves a name to addresses (hosts override first), in the resolver's order. */
-async function resolve(env: DialEnv, name: string, trace: HopTrace, signal: AbortSignal): Promise<{ ips: string[]; port?: number }> {
-  const o = hostsOverride(env.opts.hosts, name);
+/** Where a hop's addresses came from: the script's `hosts` entries are checked harder. */
+type AddressOrigin = 'operator-hosts' | 'script-hosts' | 'dns';
+
+interface Resolved {
+  ips: string[];
+  port?: number;
+  origin: AddressOrigin;
+  /** The script's hosts entry, for messages. */
+  entry?: string;
+}
+
+/** Resolves a name to addresses (operator's hosts, then the script's, then DNS), in the
+ *  resolver's order. `scriptHosts: false` ignores the script's entries (the proxy's name). */
+async function resolve(env: DialEnv, name: string, trace: HopTrace, signal: AbortSignal, scriptHosts = true): Promise<Resolved> {
+  let o = hostsOverride(env.opts.hosts, name);
+  let origin: AddressOrigin = o ? 'operator-hosts' : 'dns';
+  if (!o && scriptHosts && env.opts.scriptHosts) {
+    o = hostsOverride(env.opts.scriptHosts, name);
+    if (o) origin = 'script-hosts';
+  }
   const host = o ? stripBrackets(o.host) : name;
-  if (net.isIP(host)) return { ips: [host], port: o?.port };
+  const entry = origin === 'script-hosts' ? `${name} → ${o!.port !== undefined ? `${host}:${o!.port}` : host}` : undefined;
+  const out = (ips: string[]): Resolved => ({ ips, origin, ...(o?.port !== undefined ? { port: o.port } : {}), ...(entry ? { entry } : {}) });
+  if (net.isIP(host)) return out([host]);
   // Odd literal forms (127.1, 0x7f.1) are what the kernel would dial: canonicalise, never resolve.
   const lit = parseIp(host);
-  if (lit) return { ips: [lit.text], port: o?.port };
+  if (lit) return out([lit.text]);
+  return out(await lookupAll(host, name, trace, signal));
+}
+
+async function lookupAll(host: string, name: string, trace: HopTrace, signal: AbortSignal): Promise<string[]> {
   trace.phase = 'dns';
   trace.dnsStart = now();
   try {
     const res = await abortable(lookup(host, { all: true, verbatim: true }), signal);
-    return { ips: res.map((r) => r.address), port: o?.port };
+    return res.map((r) => r.address);
   } catch (e) {
     if (e instanceof NetFailure) throw e;
     throw dnsFailure(e, host, { host: name });
   } finally {
     trace.dnsEnd = now();
   }
+}
+
+/**
+ * The egress check on the addresses about to be dialled. An address from the script's
+ * `hosts` entry, with an allowlist on, is admitted only by an IP/CIDR entry or when the
+ * name's real DNS answer holds it: a name entry vouches for the name's own addresses,
+ * never for wherever a script points it.
+ */
+async function admitted(env: DialEnv, host: string, r: Resolved, port: number, trace: HopTrace, signal: AbortSignal): Promise<string[]> {
+  trace.phase = 'policy';
+  const allowed: string[] = [];
+  let denial: NetFailure | undefined;
+  let real: Set<string> | null | undefined;
+  const realAnswer = async (): Promise<Set<string> | null> => {
+    if (real !== undefined) return real;
+    try {
+      real = new Set((await lookupAll(host, host, trace, signal)).map((ip) => parseIp(ip)?.text ?? ip));
+    } catch (e) {
+      if (signal.aborted) throw e;
+      real = null;
+    }
+    return real;
+  };
+  for (const ip of r.ips) {
+    let d = env.policy.checkAddress(host, ip);
+    if (r.origin === 'script-hosts') {
+      // Allowed by the name alone is not enough: the name did not pick this address.
+      if (d.allowed && env.policy.restricted && !env.policy.checkAddressByEntry(ip).allowed) {
+        const answer = await realAnswer();
+        const canon = parseIp(ip)?.text ?? ip;
+        if (!answer?.has(canon)) {
+          const why = answer
+            ? `${canon} is not an address ${host} resolves to (${[...answer].join(', ') || 'none'}) and no --allow-host IP or CIDR entry covers it`
+            : `${host} could not be resolved to confirm ${canon}, and no --allow-host IP or CIDR entry covers it`;
+          d = { allowed: false, code: 1110, error: 'ip is blocked by the egress policy', why };
+        }
+      }
+    }
+    trace.phase = 'policy';
+    if (d.allowed) allowed.push(ip);
+    else if (r.origin === 'script-hosts') denial ??= scriptHostsDenied(d.code, d.error, r.entry!, d.why, { host, target: { ip, port } }, env.policy.restricted);
+    else denial ??= egressDenied(d.code, d.error, d.why, { host, target: { ip, port } });
+  }
+  if (allowed.length === 0) throw denial ?? egressDenied(1110, 'ip is blocked by the egress policy', `${host} has no address`, { host });
+  return allowed;
 }
 
 function endpointOf(addr: string | undefined, port: number | undefined): Endpoint | undefined {
@@ -175,13 +292,18 @@ function tcpConnect(
     env.track(s);
     s.setNoDelay(true);
     let done = false;
-    const source = (): Endpoint | undefined => {
+    // The kernel picks the source port when the connect is issued; once it is refused the
+    // socket forgets it, so it is read right after the attempt starts for the message.
+    let attempted: Endpoint | undefined;
+    const current = (): Endpoint | undefined => {
       try {
-        return endpointOf(s.localAddress, s.localPort) ?? (localAddress ? { ip: localAddress, port: 0 } : undefined);
+        return endpointOf(s.localAddress, s.localPort);
       } catch {
-        return localAddress ? { ip: localAddress, port: 0 } : undefined;
+        return undefined;
       }
     };
+    s.on('connectionAttempt', () => queueMicrotask(() => (attempted = current() ?? attempted)));
+    const source = (): Endpoint | undefined => current() ?? attempted ?? (localAddress ? { ip: localAddress, port: 0 } : undefined);
     const finish = (err: NetFailure | null) => {
       if (done) return;
       done = true;
@@ -246,10 +368,10 @@ export function tlsAuthFor(list: readonly TlsAuth[], host: string): TlsAuth | un
 }
 
 /** Node TLS options for a server name, from the engine options. */
-export function tlsOptionsFor(opts: EngineOptions, host: string): tls.ConnectionOptions {
+export function tlsOptionsFor(opts: EngineOptions, host: string, alpn: readonly string[] = ['http/1.1']): tls.ConnectionOptions {
   const o: tls.ConnectionOptions = {
     rejectUnauthorized: !opts.insecureSkipTLSVerify,
-    ALPNProtocols: ['http/1.1'],
+    ...(alpn.length > 0 ? { ALPNProtocols: [...alpn] } : {}),
     ...tlsVersionRange(opts.tlsVersion),
   };
   // Extra CAs are added to Node's bundled roots, not instead of them.
@@ -259,6 +381,19 @@ export function tlsOptionsFor(opts: EngineOptions, host: string): tls.Connection
     o.cert = auth.cert;
     o.key = auth.key;
     if (auth.password) o.passphrase = auth.password;
+  }
+  return o;
+}
+
+/** Per-connection CAs join the trusted set; a per-connection client certificate replaces tlsAuth's. */
+function tlsAdditions(opts: EngineOptions, extra: DialTarget['tls']): tls.ConnectionOptions {
+  if (!extra) return {};
+  const o: tls.ConnectionOptions = {};
+  if (extra.ca?.length) o.ca = [...tls.rootCertificates, ...opts.ca, ...extra.ca];
+  if (extra.cert && extra.key) {
+    o.cert = extra.cert;
+    o.key = extra.key;
+    if (extra.passphrase) o.passphrase = extra.passphrase;
   }
   return o;
 }
@@ -277,6 +412,8 @@ function tlsHandshake(
   trace: HopTrace,
   signal: AbortSignal,
   forProxy: boolean,
+  alpn?: readonly string[],
+  extra?: DialTarget['tls'],
 ): Promise<tls.TLSSocket> {
   trace.phase = 'tls';
   trace.tlsStart = now();
@@ -284,7 +421,8 @@ function tlsHandshake(
   return new Promise<tls.TLSSocket>((resolvePromise, reject) => {
     const isIpName = net.isIP(servername) !== 0;
     const t = tls.connect({
-      ...tlsOptionsFor(env.opts, servername),
+      ...tlsOptionsFor(env.opts, servername, alpn),
+      ...tlsAdditions(env.opts, extra),
       socket,
       // SNI carries names only; `host` is what the certificate is checked against.
       servername: isIpName ? undefined : servername,
@@ -299,6 +437,8 @@ function tlsHandshake(
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       trace.tlsEnd = now();
+      // Only after a good handshake: on a failed one Node has freed the TLS state already.
+      if (!err && !forProxy) trace.peerCert = peerCertOf(t);
       if (err) {
         t.destroy();
         socket.destroy();
@@ -364,10 +504,13 @@ function proxyConnect(
         finish(proxyStatusFailure(status, m[2] ?? '', ctx()));
         return;
       }
-      // Bytes after the CONNECT response belong to the tunnel (the TLS server hello).
+      // Bytes after the CONNECT response belong to the tunnel (a server that speaks first,
+      // like an HTTP/2 server's SETTINGS): keep them for whoever reads the socket next, after
+      // this reader is gone (unshift re-emits them at once to a listener still attached).
       const rest = buf.subarray(end + 4);
-      if (rest.length > 0) socket.unshift(rest);
+      if (rest.length > 0) socket.pause(); // buffered until the next reader (http2 reads what is buffered)
       finish(null);
+      if (rest.length > 0) socket.unshift(rest);
     };
     const onError = (e: Error) => finish(connectFailure(e, ctx(), true));
     const onClose = () => finish(asProxyFailure(new NetFailure(1000, 'proxyconnect tcp: EOF', 'ProxyFailed', 'proxy', 'the proxy closed the connection during CONNECT', '', ctx())));
@@ -409,9 +552,12 @@ async function connectAny(
 }
 
 /**
- * Opens a connection for `t`, ready for HTTP/1.1 (TLS done for https). With a proxy, an
- * https target gets a CONNECT tunnel; an http target gets a socket to the proxy (the
- * engine then sends absolute-form requests).
+ * Opens a connection for `t`: policy, DNS, source address, TCP, proxy tunnel, TLS (for
+ * https:/tls:, offering `t.alpn`). With a proxy, an https target gets a CONNECT tunnel; an
+ * http target gets a socket to the proxy (the engine then sends absolute-form requests).
+ * The protocol-neutral entry point: HTTP, and any other protocol over TCP/TLS, dial here so
+ * egress policy, source address, timings and failure causes are the same for all of them.
+ * Every failure is a NetFailure; `trace` keeps the facts learnt so far either way.
  */
 export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal: AbortSignal): Promise<{ socket: net.Socket; info: ConnInfo }> {
   const host = stripBrackets(t.hostname);
@@ -429,42 +575,37 @@ export async function dial(env: DialEnv, t: DialTarget, trace: HopTrace, signal:
     // The proxy is operator configuration (flag or environment), not script input: it is
     // not subject to the allowlist; the target name above is.
     const p = t.proxy;
-    const { ips, port } = await resolve(env, stripBrackets(p.hostname), trace, signal).catch((e: unknown) => {
+    // The script's `hosts` entries never apply to the proxy's own name.
+    const { ips, port } = await resolve(env, stripBrackets(p.hostname), trace, signal, false).catch((e: unknown) => {
       throw e instanceof NetFailure ? asProxyFailure(e) : e;
     });
     socket = await connectAny(env, ips, port ?? p.port, trace, signal, true);
     remote = trace.proxy!;
     if (p.protocol === 'https:') socket = await tlsHandshake(env, socket, stripBrackets(p.hostname), trace, signal, true);
-    if (t.protocol === 'https:') {
+    if (usesTls(t.protocol) || t.tunnel) {
       await proxyConnect(socket, p, host, t.port, trace, signal, env.opts.connectTimeoutMs);
     }
   } else {
-    const { ips, port } = await resolve(env, host, trace, signal);
+    const r = await resolve(env, host, trace, signal);
     // The address check: applies to what is actually dialled, whatever produced it.
-    trace.phase = 'policy';
-    const allowed: string[] = [];
-    let denial: NetFailure | undefined;
-    for (const ip of ips) {
-      const d = env.policy.checkAddress(host, ip);
-      if (d.allowed) allowed.push(ip);
-      else denial ??= egressDenied(d.code, d.error, d.why, { host, target: { ip, port: port ?? t.port } });
-    }
-    if (allowed.length === 0) throw denial ?? egressDenied(1110, 'ip is blocked by the egress policy', `${host} has no address`, { host });
-    socket = await connectAny(env, allowed, port ?? t.port, trace, signal, false);
+    const allowed = await admitted(env, host, r, r.port ?? t.port, trace, signal);
+    socket = await connectAny(env, allowed, r.port ?? t.port, trace, signal, false);
     remote = trace.target!;
   }
 
   let tlsVersion = '';
   let tlsCipher = '';
-  if (t.protocol === 'https:') {
-    const ts = await tlsHandshake(env, socket, host, trace, signal, false);
+  let alpn = '';
+  if (usesTls(t.protocol)) {
+    const ts = await tlsHandshake(env, socket, host, trace, signal, false, t.alpn, t.tls);
     tlsVersion = tlsVersionName(ts.getProtocol());
     tlsCipher = ts.getCipher()?.standardName ?? '';
+    alpn = typeof ts.alpnProtocol === 'string' ? ts.alpnProtocol : '';
     socket = ts;
   }
   trace.phase = 'send';
   return {
     socket,
-    info: { remote, local: trace.source ?? { ip: '', port: 0 }, tlsVersion, tlsCipher, viaProxy: !!t.proxy },
+    info: { remote, local: trace.source ?? { ip: '', port: 0 }, tlsVersion, tlsCipher, alpn, viaProxy: !!t.proxy },
   };
 }

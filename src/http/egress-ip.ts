@@ -3,6 +3,7 @@
 // what to put on an allowlist. Never throws: a broken echo must not fail a validation.
 import { isIP } from 'node:net';
 import { createHttpEngine } from './engine.js';
+import { statusText } from './headers.js';
 import { createRedactor } from './redact.js';
 import type { EngineOptions } from './types.js';
 
@@ -43,14 +44,14 @@ export async function lookupEgressIp(
     return { error: redact.text(`egress IP lookup not started: ${(e as Error).message}`) };
   }
   try {
-    const res = await engine.request(
+    const res = await engine.exchange(
       { method: 'GET', url, headers: { Accept: 'text/plain, application/json' }, body: null, timeoutMs: 10_000, maxRedirects: 3, responseType: 'text' },
       signal,
     );
     const where = redact.url(url);
     if (res.failure) return { error: `egress IP lookup at ${where} failed: ${res.failure.message}` };
-    if (res.status !== 200) return { error: `egress IP lookup at ${where} answered ${res.status_text || res.status}` };
-    const ip = parseEgressIpBody(typeof res.body === 'string' ? res.body.slice(0, 4096) : '');
+    if (res.status !== 200) return { error: `egress IP lookup at ${where} answered ${statusText(res.status, res.reason)}` };
+    const ip = parseEgressIpBody(res.body ? res.body.subarray(0, 4096).toString('utf8') : '');
     return ip ? { ip } : { error: `egress IP lookup at ${where} returned no IP address` };
   } catch (e) {
     return { error: redact.text(`egress IP lookup failed: ${(e as Error)?.message ?? String(e)}`) };

@@ -8,3 +8,6 @@ export { redactUrl, redactHeaders, redactText, createRedactor, isSecretHeader, M
 export { proxyFor, noProxyMatches, parseProxyUrl } from './proxy.js';
 export { parseIp, canonicalIp } from './ip.js';
 export type * from './types.js';
+export { createDialEnv, type OwnedDialEnv } from './dial-env.js';
+export { connectWithDeadline, type ConnectTarget, type ConnectOutcome } from './connect.js';
+export type { Exchange, ExchangeFailure, ConnFacts, SentRequest } from './exchange.js';

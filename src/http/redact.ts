@@ -169,18 +169,61 @@ function redactUrlsInText(text: string, isSecret: (n: string) => boolean): strin
   });
 }
 
+/**
+ * The forms a secret can take on its way out: as given, and as a URL or a form encodes it.
+ * A secret put into a URL path, query or fragment, or into URLSearchParams, is shown
+ * percent-encoded by the WHATWG URL serialiser (`'` → `%27` in a query, space → `%20`, or
+ * `+` in form encoding), and another encoder may pick lower-case hex.
+ */
+export function secretForms(v: string): string[] {
+  const forms = new Set<string>([v, encodeURIComponent(v), encodeURI(v)]);
+  forms.add(new URLSearchParams([['', v]]).toString().slice(1));
+  // What the URL parser makes of the value in each part of a URL (where the value does not
+  // end that part early: a `?` ends a path, a `#` a path or query).
+  const parts = [['http://h/#', 'hash', /$^/], ['http://h/?', 'search', /#/], ['http://h/', 'pathname', /[?#]/]] as const;
+  for (const [prefix, cut, ends] of parts) {
+    if (ends.test(v)) continue;
+    try {
+      forms.add(new URL(prefix + v)[cut].slice(1));
+    } catch {
+      /* not representable there */
+    }
+  }
+  // escape()-style and encodeURIComponent with the marks it leaves alone encoded too.
+  forms.add(encodeURIComponent(v).replace(/[!'()*~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()));
+  for (const f of [...forms]) if (/%[0-9A-F]{2}/.test(f)) forms.add(f.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  // Inside a JSON string a script logs (`"` and `\` escaped), and base64 of the value alone.
+  forms.add(JSON.stringify(v).slice(1, -1));
+  const b64 = Buffer.from(v).toString('base64').replace(/=+$/, '');
+  forms.add(b64);
+  forms.add(b64.replace(/\+/g, '-').replace(/\//g, '_'));
+  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+/** Very short values would mask ordinary words; three characters is the floor. */
+const MIN_SECRET_LENGTH = 3;
+
+// Masking runs on every string bound for output: compile each list of secrets once.
+const compiledForms = new Map<string, string[]>();
+
+function compileForms(values: readonly string[]): string[] {
+  const key = values.join('\u0000');
+  let list = compiledForms.get(key);
+  if (!list) {
+    const all = new Set<string>();
+    for (const v of values) if (v.length >= MIN_SECRET_LENGTH) for (const f of secretForms(v)) all.add(f);
+    // Longest first so a secret that contains another is masked whole.
+    list = [...all].sort((a, b) => b.length - a.length);
+    if (compiledForms.size > 64) compiledForms.clear();
+    compiledForms.set(key, list);
+  }
+  return list;
+}
+
 function maskValues(text: string, values: readonly string[] | undefined): string {
   if (!values || values.length === 0) return text;
   let out = text;
-  // Longest first so a secret that contains another is masked whole.
-  for (const v of [...values].sort((a, b) => b.length - a.length)) {
-    // Very short values would mask ordinary words; three characters is the floor.
-    if (v.length < 3) continue;
-    out = out.split(v).join(MASK);
-    // Also catch the URL-encoded form (a secret placed in a query string).
-    const enc = encodeURIComponent(v);
-    if (enc !== v) out = out.split(enc).join(MASK);
-  }
+  for (const f of compileForms(values)) if (out.includes(f)) out = out.split(f).join(MASK);
   return out;
 }
 
@@ -189,11 +232,16 @@ function maskValues(text: string, values: readonly string[] | undefined): string
  * (`Bearer …`, `Basic …`) and header-like `Authorization: …` lines inside free text.
  */
 export function redactText(text: string, secretValues: readonly string[] = [], opts: RedactOptions = {}): string {
-  const isSecret = paramMatcher(opts.secretParams);
-  let out = maskValues(text, [...secretValues, ...(opts.secretValues ?? [])]);
-  out = redactUrlsInText(out, isSecret);
-  out = out.replace(HEADER_LINE_IN_TEXT, (_m, name: string, sep: string) => `${name}${sep}${MASK}`);
-  out = out.replace(AUTH_SCHEME_IN_TEXT, (_m, scheme: string) => `${scheme} ${MASK}`);
+  return textRules(maskValues(text, [...secretValues, ...(opts.secretValues ?? [])]), paramMatcher(opts.secretParams));
+}
+
+/** The pattern rules of redactText. Each runs only when the text has the character it needs:
+ *  every string bound for output passes here, most of them short and plain. */
+function textRules(text: string, isSecret: (n: string) => boolean): string {
+  let out = text;
+  if (out.includes('://')) out = redactUrlsInText(out, isSecret);
+  if (/[:=]/.test(out)) out = out.replace(HEADER_LINE_IN_TEXT, (_m, name: string, sep: string) => `${name}${sep}${MASK}`);
+  if (/\s/.test(out)) out = out.replace(AUTH_SCHEME_IN_TEXT, (_m, scheme: string) => `${scheme} ${MASK}`);
   return out;
 }
 
@@ -209,12 +257,22 @@ export interface Redactor {
 export function createRedactor(opts: RedactOptions = {}): Redactor {
   const values = [...(opts.secretValues ?? [])];
   const o = (): RedactOptions => ({ secretParams: opts.secretParams, secretValues: values });
+  const isSecret = paramMatcher(opts.secretParams);
+  // The secrets' forms, compiled once (again when a secret is learnt).
+  let forms = compileForms(values);
   return {
     url: (u) => redactUrl(u, o()),
     headers: (h) => redactHeaders(h, o()),
-    text: (t) => redactText(t, [], o()),
+    text(t) {
+      let out = t;
+      for (const f of forms) if (out.includes(f)) out = out.split(f).join(MASK);
+      return textRules(out, isSecret);
+    },
     addSecret(v: string) {
-      if (v && v.length >= 3 && !values.includes(v)) values.push(v);
+      if (v && v.length >= 3 && !values.includes(v)) {
+        values.push(v);
+        forms = compileForms(values);
+      }
     },
   };
 }

@@ -1,6 +1,9 @@
 // The data contract of the host network engine. Plain data only: no QuickJS types
 // cross this boundary, so the engine can be used by the sandbox bridge, the
 // built-in connectivity check and the library API alike.
+import type { BodyBytesLease } from './body-budget.js';
+
+import type { Exchange } from './exchange.js';
 
 /** Stable CamelCase failure reasons. They appear in status documents: part of the API. */
 export type { NetworkReason } from '../reasons.js';
@@ -101,8 +104,12 @@ export interface EngineOptions {
   tlsAuth: TlsAuth[];
   /** k6 `tlsVersion`: "tls1.2" or {min, max}. */
   tlsVersion?: string | { min?: string; max?: string };
-  /** DNS override: name → "ip" or "ip:port" (k6 `hosts`). */
+  /** DNS override from the operator (`--hosts`): name → "ip" or "ip:port". Trusted like DNS. */
   hosts: Record<string, string>;
+  /** DNS override from the script's `options.hosts`, below the operator's. With an allowlist
+   *  on, an address it gives is dialled only when an --allow-host IP/CIDR entry covers it or
+   *  the name's real DNS answer holds it (src/http/policy.ts says why). */
+  scriptHosts?: Record<string, string>;
   /** Source addresses to bind (k6 `localIPs`), expanded list; round-robin. */
   localIPs: string[];
   /** Proxy URL; when unset, HTTPS_PROXY/HTTP_PROXY/NO_PROXY from `env` apply. */
@@ -119,11 +126,19 @@ export interface EngineOptions {
   secretParams?: string[];
   /** Literal secret values (e.g. `--secret-env` values) to mask wherever they appear. */
   secretValues?: string[];
+  /** Offer only HTTP/1.1 over TLS (no HTTP/2 by ALPN). Unset: HTTP/2 unless GODEBUG has http2client=0, as in k6. */
+  http1?: boolean;
 }
 
 /** The engine: one per attempt (fresh connections, so every attempt dials anew). */
 export interface HttpEngine {
-  request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse>;
+  /**
+   * The neutral result: what happened on the wire (src/http/exchange.ts). `budget`: the
+   * attempt's response-bytes lease for this request (src/http/body-budget.ts).
+   */
+  exchange(req: HttpRequest, signal?: AbortSignal, budget?: BodyBytesLease): Promise<Exchange>;
+  /** The same request in k6's response shape (shaped at the bridge, src/sandbox/ops/http-response.ts). */
+  request(req: HttpRequest, signal?: AbortSignal, budget?: BodyBytesLease): Promise<HttpResponse>;
   /** Cookie jars (k6 `CookieJar`); `"vu"` always exists. */
   newJar(): string;
   jarCookiesForURL(jar: string, url: string): Record<string, string[]>;

@@ -1,7 +1,8 @@
 // A small validator for the subset of JSON Schema our shipped schema uses (the subset a
 // CRD's openAPIV3Schema allows). No dependency: a runner image must stay small.
 // Objects are closed: a field the schema does not list is an error, as with kubectl's
-// strict field validation.
+// strict field validation. Null counts as absent, as the API server drops nulls of
+// non-nullable fields before it validates.
 import { DurationError, parseDurationNs } from '../plan/duration.js';
 import { joinPath, showValue, typeName } from './errors.js';
 
@@ -89,6 +90,8 @@ function check(v: unknown, s: SchemaNode, path: string, out: SchemaProblem[]): v
       }
     }
     if (s.pattern !== undefined && !new RegExp(s.pattern, 'u').test(v)) {
+      // The syntax passed above, so a duration's pattern only refuses zero and negative values.
+      if (s.format === 'duration') return void bad(`${showValue(v)} must be greater than zero`);
       return void bad(`${showValue(v)} is not valid${s.description ? ` (${s.description.replace(/\.$/, '')})` : ''}`);
     }
   }

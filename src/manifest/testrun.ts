@@ -2,7 +2,7 @@
 //
 //   preTestValidation:
 //     enabled: true
-//     connectivityCheck: {url, method, expectedStatusCodes, timeout}   # or
+//     connectivityCheck: {url, method, expectedStatusCodes, timeout, minCertValidity}   # or
 //     validationScript: {configMap: {name, file}}
 //     polling: {interval, backoff: {type, factor, maxInterval}, maxDuration, successThreshold}
 //
@@ -11,6 +11,8 @@
 // every error.
 import { DEFAULT_PLAN, PlanError, planFromInput, type PlanField, type PlanInput, type SchedulePlan } from '../plan/plan.js';
 import { DEFAULT_EXPECT, parseExpect, type StatusRange } from '../plan/expect.js';
+import { parseValidity } from '../attempt/conn-check.js';
+import { checkableUrl, checkerFor } from '../attempt/url-check.js';
 import { docError, type ManifestDoc } from './documents.js';
 import { validateSchema, type SchemaNode } from './schema.js';
 import { PRE_TEST_VALIDATION_SCHEMA } from './schema-json.js';
@@ -28,16 +30,19 @@ export type ValidationSource =
       expectedStatusCodes: StatusRange[];
       /** The check's own timeout, when set (it becomes the plan's timeout). */
       timeoutMs?: number;
+      /** tls://: the least time the certificate must stay valid, ms. */
+      minCertValidityMs?: number;
     }
   | {
       kind: 'validationScript';
       configMap: { name: string; file?: string };
     };
 
-export interface PreTestValidation {
+/** One validation block (the fields of preTestValidation), whichever carrier it came in. */
+export interface ValidationBlock {
   /** false: validation is skipped (absent block or `enabled: false`). */
   enabled: boolean;
-  /** Set when enabled. */
+  /** Set when enabled (a preflight.yaml may leave it out: its script is the source). */
   source?: ValidationSource;
   /** Raw manifest values, for merging with flags: `planFromInput({...planInput, ...flags})`. */
   planInput: PlanInput;
@@ -45,18 +50,13 @@ export interface PreTestValidation {
   planFieldNames: Partial<Record<PlanField, string>>;
   /** The manifest's plan over the defaults (flags not applied). */
   plan: SchedulePlan;
+}
+
+export interface PreTestValidation extends ValidationBlock {
   testRun: { name?: string; namespace?: string; generation?: number; document: ManifestDoc };
 }
 
-export const PLAN_FIELD_PATHS: Partial<Record<PlanField, string>> = {
-  interval: `${BASE}.polling.interval`,
-  backoff: `${BASE}.polling.backoff.type`,
-  factor: `${BASE}.polling.backoff.factor`,
-  maxInterval: `${BASE}.polling.backoff.maxInterval`,
-  maxDuration: `${BASE}.polling.maxDuration`,
-  successThreshold: `${BASE}.polling.successThreshold`,
-  timeout: `${BASE}.connectivityCheck.timeout`,
-};
+export const PLAN_FIELD_PATHS: Partial<Record<PlanField, string>> = planFieldPaths(BASE);
 
 export function isTestRun(doc: ManifestDoc): boolean {
   return doc.kind === 'TestRun' && (doc.apiVersion === undefined || doc.apiVersion === TESTRUN_API_VERSION);
@@ -76,8 +76,18 @@ export function findTestRun(docs: readonly ManifestDoc[], name?: string): Manife
   throw docError(pick[1]!, undefined, `more than one TestRun (${list}); name the one to use`);
 }
 
-/** Reads and checks spec.preTestValidation of a TestRun document. Throws ManifestError. */
+/** Reads and checks spec.preTestValidation of a TestRun document (the #644 proposal's
+ *  carrier; see carriers.ts for the ones today's operator accepts). Throws ManifestError. */
 export function readPreTestValidation(doc: ManifestDoc): PreTestValidation {
+  const testRun = testRunFacts(doc);
+  const spec = doc.value.spec;
+  if (spec !== undefined && spec !== null && (typeof spec !== 'object' || Array.isArray(spec))) throw docError(doc, 'spec', 'expected a mapping');
+  const raw = (spec as Record<string, unknown> | undefined | null)?.preTestValidation;
+  return { ...readValidationBlock(raw, BASE, (path, problem) => docError(doc, path, problem)), testRun };
+}
+
+/** The TestRun's name, namespace and generation; throws unless it is a k6.io/v1alpha1 TestRun. */
+export function testRunFacts(doc: ManifestDoc): PreTestValidation['testRun'] {
   if (doc.kind !== 'TestRun') throw docError(doc, 'kind', `expected TestRun, got ${doc.kind === undefined ? 'nothing' : JSON.stringify(doc.kind)}`);
   if (doc.apiVersion !== TESTRUN_API_VERSION) {
     throw docError(doc, 'apiVersion', `expected ${TESTRUN_API_VERSION}, got ${doc.apiVersion === undefined ? 'nothing' : JSON.stringify(doc.apiVersion)}`);
@@ -87,25 +97,50 @@ export function readPreTestValidation(doc: ManifestDoc): PreTestValidation {
   if (doc.name !== undefined) testRun.name = doc.name;
   if (doc.namespace !== undefined) testRun.namespace = doc.namespace;
   if (typeof md.generation === 'number' && Number.isInteger(md.generation) && md.generation >= 0) testRun.generation = md.generation;
+  return testRun;
+}
 
-  const skipped = (): PreTestValidation => ({
-    enabled: false, planInput: {}, planFieldNames: PLAN_FIELD_PATHS, plan: { ...DEFAULT_PLAN, failFastOn: [] }, testRun,
+/** Field paths of the plan inputs below `base` (a carrier's root). */
+export function planFieldPaths(base: string): Partial<Record<PlanField, string>> {
+  const at = (p: string) => (base ? `${base}.${p}` : p);
+  return {
+    interval: at('polling.interval'),
+    backoff: at('polling.backoff.type'),
+    factor: at('polling.backoff.factor'),
+    maxInterval: at('polling.backoff.maxInterval'),
+    maxDuration: at('polling.maxDuration'),
+    successThreshold: at('polling.successThreshold'),
+    timeout: at('connectivityCheck.timeout'),
+  };
+}
+
+/**
+ * Checks one validation block (the fields of preTestValidation) against the shipped
+ * schema and the rules a schema cannot say, whichever carrier it came in. `base` prefixes
+ * every field path; `fail` builds the error (so it names the file, document or annotation).
+ */
+export function readValidationBlock(
+  raw: unknown,
+  base: string,
+  fail: (path: string, problem: string) => Error,
+  /** A preflight.yaml sits beside its script, so it may name no source. */
+  opts: { sourceOptional?: boolean } = {},
+): ValidationBlock {
+  const fieldNames = planFieldPaths(base);
+  const skipped = (): ValidationBlock => ({
+    enabled: false, planInput: {}, planFieldNames: fieldNames, plan: { ...DEFAULT_PLAN, failFastOn: [] },
   });
-  const spec = doc.value.spec;
-  if (spec === undefined || spec === null) return skipped();
-  if (typeof spec !== 'object' || Array.isArray(spec)) throw docError(doc, 'spec', 'expected a mapping');
-  const raw = (spec as Record<string, unknown>).preTestValidation;
   if (raw === undefined || raw === null) return skipped();
 
-  const problems = validateSchema(raw, PRE_TEST_VALIDATION_SCHEMA as SchemaNode, BASE);
+  const problems = validateSchema(raw, PRE_TEST_VALIDATION_SCHEMA as SchemaNode, base);
   if (problems.length) {
     const p = problems[0]!;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw docError(doc, p.path, p.problem + more);
+    throw fail(p.path, p.problem + more);
   }
   const ptv = raw as {
     enabled?: boolean;
-    connectivityCheck?: { url: string; method?: string; expectedStatusCodes?: number[]; timeout?: string };
+    connectivityCheck?: { url: string; method?: string; expectedStatusCodes?: number[]; timeout?: string; minCertValidity?: string };
     validationScript?: { configMap: { name: string; file?: string } };
     polling?: { interval?: string; backoff?: { type?: string; factor?: number; maxInterval?: string }; maxDuration?: string; successThreshold?: number };
   };
@@ -123,23 +158,44 @@ export function readPreTestValidation(doc: ManifestDoc): PreTestValidation {
 
   let plan: SchedulePlan;
   try {
-    plan = planFromInput(planInput, DEFAULT_PLAN, PLAN_FIELD_PATHS);
+    plan = planFromInput(planInput, DEFAULT_PLAN, fieldNames);
   } catch (e) {
-    if (e instanceof PlanError) throw docError(doc, e.field, e.problem);
+    if (e instanceof PlanError) throw fail(e.field, e.problem);
     throw e;
   }
   if (!enabled) return { ...skipped(), planInput, plan };
 
   const hasCheck = ptv.connectivityCheck !== undefined && ptv.connectivityCheck !== null;
   const hasScript = ptv.validationScript !== undefined && ptv.validationScript !== null;
+  if (!hasCheck && !hasScript && opts.sourceOptional) return { enabled: true, planInput, planFieldNames: fieldNames, plan };
   if (hasCheck === hasScript) {
-    throw docError(doc, BASE, hasCheck
+    throw fail(base || '(top level)', hasCheck
       ? 'set only one of connectivityCheck and validationScript, not both'
       : 'set one of connectivityCheck (a URL to request) or validationScript (a script in a ConfigMap)');
   }
   let source: ValidationSource;
   if (hasCheck) {
     const c = ptv.connectivityCheck!;
+    const path = base ? `${base}.connectivityCheck` : 'connectivityCheck';
+    let checker;
+    try {
+      checker = checkerFor(checkableUrl(c.url));
+    } catch (e) {
+      throw fail(`${path}.url`, (e as Error).message);
+    }
+    if (!checker.http) {
+      const httpOnly = (['method', 'expectedStatusCodes'] as const).find((k) => c[k] !== undefined);
+      if (httpOnly) throw fail(`${path}.${httpOnly}`, `applies to http:// and https:// checks only, not ${new URL(c.url).protocol}//`);
+    }
+    let minCertValidityMs: number | undefined;
+    if (c.minCertValidity !== undefined) {
+      if (!checker.certificate) throw fail(`${path}.minCertValidity`, `applies to tls:// checks only, not ${new URL(c.url).protocol}//`);
+      try {
+        minCertValidityMs = parseValidity('minCertValidity', c.minCertValidity);
+      } catch (e) {
+        throw fail(`${path}.minCertValidity`, (e as Error).message.replace(/^--minCertValidity /, ''));
+      }
+    }
     source = {
       kind: 'connectivityCheck',
       url: c.url,
@@ -147,9 +203,10 @@ export function readPreTestValidation(doc: ManifestDoc): PreTestValidation {
       expectedStatusCodes: c.expectedStatusCodes ? parseExpect(c.expectedStatusCodes) : DEFAULT_EXPECT.map((r) => [r[0], r[1]] as const),
     };
     if (c.timeout !== undefined) source.timeoutMs = plan.timeoutMs;
+    if (minCertValidityMs !== undefined) source.minCertValidityMs = minCertValidityMs;
   } else {
     const cm = ptv.validationScript!.configMap;
     source = { kind: 'validationScript', configMap: { name: cm.name, ...(cm.file !== undefined ? { file: cm.file } : {}) } };
   }
-  return { enabled: true, source, planInput, planFieldNames: PLAN_FIELD_PATHS, plan, testRun };
+  return { enabled: true, source, planInput, planFieldNames: fieldNames, plan };
 }

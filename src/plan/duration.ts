@@ -72,14 +72,29 @@ export interface DurationRules {
   nonNegative?: boolean;
   /** Reject zero too (implies nonNegative). */
   positive?: boolean;
+  /** The value becomes one timer (a request or attempt timeout): at most MAX_TIMEOUT_MS. */
+  timer?: boolean;
 }
+
+/** Node's longest timer (2^31 − 1 ms, about 24.8 days); a longer setTimeout fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest timeout accepted (596h): under MAX_TIMER_MS with room for the graces added to it.
+ *  Longer waits (interval, max duration) are chained and have no such limit. */
+export const MAX_TIMEOUT_MS = 596 * 3_600_000;
 
 /** Parses a Go duration into milliseconds (fractional below 1ms). */
 export function parseDuration(input: string, rules: DurationRules = {}): number {
   const ns = parseDurationNs(input);
   if (rules.positive && ns <= 0n) throw new DurationError(`${JSON.stringify(input)} must be greater than zero`);
   if ((rules.nonNegative ?? true) && ns < 0n) throw new DurationError(`${JSON.stringify(input)} must not be negative`);
-  return Number(ns) / 1e6;
+  const ms = Number(ns) / 1e6;
+  if (rules.timer && ms > MAX_TIMEOUT_MS) throw new DurationError(tooLongForTimer(input));
+  return ms;
+}
+
+/** The message for a timeout longer than a timer can hold. */
+export function tooLongForTimer(input: string): string {
+  return `${JSON.stringify(input)} is longer than the longest timeout, ${formatDuration(MAX_TIMEOUT_MS)} (Node's timers stop at about 24.8 days)`;
 }
 
 /** Go's Duration.String() for nanoseconds: `0s`, `1.5ms`, `300µs`, `1m30s`, `1h0m0s`. */

@@ -3,7 +3,7 @@
 // validates, naming the flag or field that is wrong.
 import { UsageError } from '../errors.js';
 import { DEFAULT_PLAN } from './defaults.js';
-import { DurationError, formatDuration, parseDuration } from './duration.js';
+import { DurationError, formatDuration, MAX_TIMEOUT_MS, parseDuration } from './duration.js';
 import { ATTEMPT_REASONS, isAttemptReason } from '../reasons.js';
 
 export type Backoff = 'constant' | 'linear' | 'exponential';
@@ -88,10 +88,10 @@ export function planFromInput(
 ): SchedulePlan {
   const name = (f: PlanField) => names[f] ?? PLAN_FLAGS[f];
   const plan: SchedulePlan = { ...base, failFastOn: [...base.failFastOn] };
-  const dur = (f: PlanField, v: string | undefined, positive: boolean): number | undefined => {
+  const dur = (f: PlanField, v: string | undefined, positive: boolean, timer = false): number | undefined => {
     if (v === undefined) return undefined;
     try {
-      return parseDuration(String(v), { positive });
+      return parseDuration(String(v), { positive, timer });
     } catch (e) {
       if (e instanceof DurationError) throw new PlanError(name(f), e.message);
       throw e;
@@ -107,7 +107,7 @@ export function planFromInput(
   plan.intervalMs = dur('interval', input.interval, true) ?? plan.intervalMs;
   plan.maxIntervalMs = dur('maxInterval', input.maxInterval, true) ?? plan.maxIntervalMs;
   plan.maxDurationMs = dur('maxDuration', input.maxDuration, true) ?? plan.maxDurationMs;
-  plan.timeoutMs = dur('timeout', input.timeout, true) ?? plan.timeoutMs;
+  plan.timeoutMs = dur('timeout', input.timeout, true, true) ?? plan.timeoutMs;
   plan.initialDelayMs = dur('initialDelay', input.initialDelay, false) ?? plan.initialDelayMs;
   if (input.backoff !== undefined) {
     if (!(BACKOFFS as readonly string[]).includes(input.backoff)) {
@@ -146,6 +146,8 @@ export function planProblems(plan: SchedulePlan): PlanProblem[] {
   posDur('maxInterval', plan.maxIntervalMs);
   posDur('maxDuration', plan.maxDurationMs);
   posDur('timeout', plan.timeoutMs);
+  // One attempt is one timer; the other durations are waits the driver chains.
+  if (plan.timeoutMs > MAX_TIMEOUT_MS) bad('timeout', `${fmt(plan.timeoutMs)} is longer than the longest timeout, ${fmt(MAX_TIMEOUT_MS)} (Node's timers stop at about 24.8 days)`);
   if (!Number.isFinite(plan.initialDelayMs) || plan.initialDelayMs < 0) {
     bad('initialDelay', `must not be negative, got ${fmt(plan.initialDelayMs)}`);
   } else if (plan.initialDelayMs >= plan.maxDurationMs) {

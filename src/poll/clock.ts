@@ -1,5 +1,6 @@
 // Time for the driver: a real clock on a monotonic source, and a virtual clock for
 // deterministic tests (time jumps to the next timer whenever everything is waiting).
+import { MAX_TIMER_MS } from '../plan/duration.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -15,11 +16,19 @@ export const realClock: Clock = {
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();
       const done = () => {
-        clearTimeout(t);
+        clearTimeout(t!);
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const t = setTimeout(done, Math.max(0, ms));
+      // Node fires a timer longer than 2^31 − 1 ms at once: chain shorter ones up to `end`.
+      const end = performance.now() + Math.max(0, ms);
+      let t: ReturnType<typeof setTimeout>;
+      const arm = () => {
+        const left = end - performance.now();
+        if (left <= 0) return done();
+        t = setTimeout(left > MAX_TIMER_MS ? arm : done, Math.min(left, MAX_TIMER_MS));
+      };
+      arm();
       signal?.addEventListener('abort', done, { once: true });
     }),
 };

@@ -8,6 +8,8 @@ import { rfc3339 } from '../status/conditions.js';
 import { attemptStarted, finishStatus, initialStatus, recordAttempt } from '../status/machine.js';
 import type { Condition, StatusDocument, ValidationEvent } from '../status/types.js';
 import { humanDuration } from '../plan/duration.js';
+import { UsageError } from '../errors.js';
+import { DeadlineReached } from '../attempt/cut-short.js';
 import { realClock, sleepUntil, type Clock } from './clock.js';
 import { attemptDeadline, firstAttempt, nextAttempt, validationDeadline, type Random } from './schedule.js';
 
@@ -81,22 +83,34 @@ export async function runValidation(opts: ValidationOptions): Promise<StatusDocu
     if (r instanceof Error && r.name !== 'AbortError' && r.message) return r.message;
     return 'aborted';
   };
-  const finish = (phase: 'Succeeded' | 'DeadlineExceeded' | 'Failed' | 'Aborted', extra: { cause?: string; detail?: string } = {}) => {
+  const finish = (phase: 'Succeeded' | 'DeadlineExceeded' | 'Failed' | 'Aborted', extra: { cause?: string; detail?: string; lastCompleted?: AttemptResult | null } = {}) => {
     publish(finishStatus(status, { phase, now: clock.now(), successThreshold: plan.successThreshold, ...extra }));
     return status;
+  };
+  // At the deadline, the verdict comes from the last attempt that ran to its own end; an
+  // attempt the deadline cut short is named as such, with what it was doing.
+  const finishAtDeadline = () => {
+    const cut = cutAttempt ? `attempt ${cutAttempt.number} was ${cutAttempt.message}` : undefined;
+    const cause = lastFailure?.reason ?? (cutAttempt ? 'Cancelled' : undefined);
+    return finish('DeadlineExceeded', {
+      ...(cause ? { cause } : {}),
+      ...(cut ? { detail: cut } : {}),
+      ...(cutAttempt ? { lastCompleted: lastCompleted ?? null } : {}),
+    });
   };
 
   let decision = firstAttempt(plan, startedAt, deadline);
   if (decision.final) emit({ type: 'waiting', nextAttempt: 1, at: rfc3339(decision.at), delayMs: decision.delayMs, retryAfter: false, final: true });
   let number = 0;
+  /** The last failed attempt that ran to its own end (not cut short by the deadline). */
   let lastFailure: AttemptResult | undefined;
+  let lastCompleted: AttemptResult | undefined;
+  let cutAttempt: AttemptResult | undefined;
 
   for (;;) {
     await sleepUntil(clock, decision.at, signal);
     if (signal?.aborted) return finish('Aborted', { detail: abortDetail() });
-    if (decision.final || clock.now() >= deadline) {
-      return finish('DeadlineExceeded', lastFailure?.reason ? { cause: lastFailure.reason } : {});
-    }
+    if (decision.final || clock.now() >= deadline) return finishAtDeadline();
 
     // One attempt.
     number++;
@@ -104,28 +118,31 @@ export async function runValidation(opts: ValidationOptions): Promise<StatusDocu
     const attemptDl = attemptDeadline(plan, start, deadline);
     publish(attemptStarted(status, number, start, attemptDl));
     emit({ type: 'attemptStarted', attempt: number, at: rfc3339(start), deadline: rfc3339(attemptDl) });
-    const run = await runAttempt({ runner, clock, number, start, attemptDl, signal, grace, emit });
-    const result = run.result;
+    // Cut to the validation deadline, shorter than its own timeout: reaching it cuts the attempt short.
+    const deadlineIsValidation = attemptDl < start + plan.timeoutMs;
+    const run = await runAttempt({ runner, clock, number, start, attemptDl, deadlineIsValidation, signal, grace, emit });
+    if (run.usage) throw run.usage; // the script cannot run at all: no verdict to give
+    let result = run.result;
     const end = clock.now();
+    if (run.ended === 'deadline' && deadlineIsValidation && !result.cutShort) result = cutShortResult(result, end - start);
 
     if (run.ended === 'aborted') {
       publish(recordAttempt(status, result, { now: end, nextAttemptAt: null, successThreshold: plan.successThreshold }).status);
       emit({ type: 'attempt', event: status.history[status.history.length - 1]!, result });
       return finish('Aborted', { detail: `${abortDetail()} during attempt ${number}` });
     }
+    if (result.cutShort) cutAttempt = result;
+    else {
+      cutAttempt = undefined;
+      lastCompleted = result;
+      if (result.outcome === 'failed') lastFailure = result;
+    }
     if (run.ended === 'deadline' && attemptDl >= deadline) {
       publish(recordAttempt(status, result, { now: end, nextAttemptAt: null, successThreshold: plan.successThreshold }).status);
       emit({ type: 'attempt', event: status.history[status.history.length - 1]!, result });
-      const own = result.outcome === 'failed' && result.reason && result.reason !== 'Cancelled' ? result.reason : undefined;
-      const cause = own ?? lastFailure?.reason ?? result.reason ?? 'Cancelled';
-      const prev = !own && lastFailure ? `; attempt ${lastFailure.number} before it failed with ${lastFailure.reason ?? 'an error'}` : '';
-      return finish('DeadlineExceeded', {
-        cause,
-        detail: `attempt ${number} was still running at the deadline and was cancelled after ${humanDuration(end - start)}${prev}`,
-      });
+      return finishAtDeadline();
     }
 
-    if (result.outcome === 'failed') lastFailure = result;
     const passes = result.outcome === 'passed' ? status.consecutivePasses + 1 : 0;
     const failures = result.outcome === 'failed' ? status.consecutiveFailures + 1 : 0;
     const failFast = result.outcome === 'failed' && result.reason !== undefined && plan.failFastOn.includes(result.reason);
@@ -160,6 +177,8 @@ interface AttemptRun {
   result: AttemptResult;
   /** How the attempt ended: by itself, cut at its deadline, or by the caller's signal. */
   ended: 'settled' | 'deadline' | 'aborted';
+  /** The runner said the script cannot run (a UsageError): rethrown to the caller. */
+  usage?: Error;
 }
 
 async function runAttempt(a: {
@@ -168,6 +187,7 @@ async function runAttempt(a: {
   number: number;
   start: number;
   attemptDl: number;
+  deadlineIsValidation: boolean;
   signal: AbortSignal | undefined;
   grace: number;
   emit: (e: DriverEvent) => void;
@@ -182,11 +202,17 @@ async function runAttempt(a: {
   signal?.addEventListener('abort', onOuter, { once: true });
   const startedIso = rfc3339(start);
 
+  let usage: Error | undefined;
   const settled = Promise.resolve()
-    .then(() => a.runner({ attempt: number, deadline: attemptDl, signal: cancel.signal, onEvent: (e) => a.emit(e) }))
+    .then(() => a.runner({
+      attempt: number, deadline: attemptDl, deadlineIsValidation: a.deadlineIsValidation, signal: cancel.signal, onEvent: (e) => a.emit(e),
+    }))
     .then(
       (r) => (isResult(r) ? normalise(r, number, startedIso) : thrown(new Error('the attempt runner returned no result'), number, startedIso, clock.now() - start)),
-      (e: unknown) => thrown(e, number, startedIso, clock.now() - start),
+      (e: unknown) => {
+        if (e instanceof UsageError) usage = e;
+        return thrown(e, number, startedIso, clock.now() - start);
+      },
     );
   const first = await Promise.race([
     settled.then((r) => ({ r })),
@@ -195,15 +221,15 @@ async function runAttempt(a: {
   signal?.removeEventListener('abort', onOuter);
   if (first && first.r) {
     timer.abort();
-    return { result: first.r, ended: signal?.aborted ? 'aborted' : 'settled' };
+    return { result: first.r, ended: signal?.aborted ? 'aborted' : 'settled', ...(usage ? { usage } : {}) };
   }
   const ended: AttemptRun['ended'] = signal?.aborted ? 'aborted' : 'deadline';
-  if (!cancel.signal.aborted) cancel.abort(ended === 'deadline' ? new Error('attempt deadline reached') : signal?.reason);
+  if (!cancel.signal.aborted) cancel.abort(ended === 'deadline' ? new DeadlineReached() : signal?.reason);
   // Give the runner a moment to stop and report what it saw.
   const graceTimer = new AbortController();
   const late = await Promise.race([settled, clock.sleep(a.grace, graceTimer.signal).then(() => null)]);
   graceTimer.abort();
-  if (late) return { result: late, ended };
+  if (late) return { result: late, ended, ...(usage ? { usage } : {}) };
   return {
     result: {
       number,
@@ -219,6 +245,18 @@ async function runAttempt(a: {
       console: [],
     },
     ended,
+  };
+}
+
+/** A result the validation deadline cut short: whatever the runner said, no finding about the target. */
+function cutShortResult(r: AttemptResult, elapsedMs: number): AttemptResult {
+  const said = r.message && !/cut short|cancelled/i.test(r.message) ? `; the runner reported: ${r.reason ?? 'failed'}: ${r.message}` : r.message ? `; ${r.message}` : '';
+  return {
+    ...r,
+    outcome: 'failed',
+    reason: 'Cancelled',
+    message: `cut short by the validation deadline after ${humanDuration(elapsedMs)}${said}`,
+    cutShort: true,
   };
 }
 

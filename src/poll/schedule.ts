@@ -17,6 +17,10 @@
 // - The deadline is start + maxDuration. A next start at or past the deadline is not
 //   run: the driver waits until the deadline and stops. An attempt's own deadline is
 //   min(start + timeout, validation deadline).
+// - An attempt that cannot usefully run is not started: after the first attempt, a next
+//   start that leaves less than the floor, min(timeout, 250 ms), before the deadline is
+//   skipped (a few milliseconds are not enough to connect, and the cut-short attempt would
+//   only hide the last real result).
 import type { SchedulePlan } from '../plan/plan.js';
 
 /** Uniform random in [0, 1). Injected so tests are deterministic. */
@@ -100,8 +104,16 @@ export function nextAttempt(input: NextInput): NextDecision {
       retryAfterApplied = true;
     }
   }
-  if (at >= deadline) return { at: deadline, delayMs, retryAfterApplied, final: true };
+  if (deadline - at < attemptFloorMs(plan)) return { at: deadline, delayMs, retryAfterApplied, final: true };
   return { at, delayMs, retryAfterApplied, final: false };
+}
+
+/** Shortest time before the deadline worth starting another attempt in. */
+export const ATTEMPT_FLOOR_MS = 250;
+
+/** The floor for this plan: never more than one attempt's timeout. */
+export function attemptFloorMs(plan: SchedulePlan): number {
+  return Math.min(ATTEMPT_FLOOR_MS, plan.timeoutMs);
 }
 
 /** When the first attempt starts (after the initial delay), or the deadline if none fits. */

@@ -2,14 +2,17 @@
 // on a TTY); JSON lines are for tools (the operator reads pod logs, so the verdict is last).
 import type { AttemptEvent } from '../attempt/types.js';
 import type { DriverEvent } from '../poll/driver.js';
+import type { Redactor } from '../http/redact.js';
 import { humanDuration } from '../plan/duration.js';
 import type { StatusDocument } from '../status/types.js';
+import { forOutput, safeJson, textField as t } from './sanitize.js';
 import type { Style } from './style.js';
 
 export interface Reporter {
   event(e: DriverEvent | AttemptEvent): void;
   notice(text: string): void;
-  result(status: StatusDocument): void;
+  /** The verdict; `skipped` when nothing ran because the configuration disabled it. */
+  result(status: StatusDocument, how?: { skipped?: boolean }): void;
   /** Stops timers (the TTY countdown). */
   close(): void;
 }
@@ -17,7 +20,7 @@ export interface Reporter {
 /** `::api::auth` + `status` → `api › auth › status`, as a person reads a group path. */
 function checkPath(group: string, name: string): string {
   const parts = group.split('::').filter(Boolean);
-  return [...parts, name].join(' › ');
+  return t([...parts, name].join(' › '));
 }
 
 export interface Sink {
@@ -53,9 +56,11 @@ export function batchedSink(out: Sink): Sink & { flush(): void } {
   };
 }
 
-export function jsonReporter(target: Sink): Reporter {
+/** JSON lines. Every line passes through `forOutput` (secrets masked in every field) and
+ *  `safeJson` (U+2028/U+2029 and C1 controls escaped). */
+export function jsonReporter(target: Sink, redactor?: Redactor): Reporter {
   const out = batchedSink(target);
-  const line = (o: object) => out.write(JSON.stringify(o) + '\n');
+  const line = (o: object) => out.write(safeJson(forOutput(o, redactor)) + '\n');
   return {
     event(e) {
       switch (e.type) {
@@ -78,15 +83,19 @@ export function jsonReporter(target: Sink): Reporter {
       }
     },
     notice: (text) => line({ type: 'notice', message: text }),
-    result(status) {
-      line({ type: 'result', status });
+    result(status, how) {
+      // A skip says so on the result line, with why, beside the (ValidationSkipped) status.
+      line({ type: 'result', ...(how?.skipped ? { skipped: true, message: status.message } : {}), status });
       out.flush();
     },
     close: () => out.flush(),
   };
 }
 
-export function textReporter(target: Sink, style: Style, opts: { live: boolean }): Reporter {
+/** Text for people. Events, notices and the result pass through `forOutput` first (secrets
+ *  masked in every field); every string that a script, a server or the environment could
+ *  have shaped is printed through `textField` (controls escaped, continuation lines marked). */
+export function textReporter(target: Sink, style: Style, opts: { live: boolean; redactor?: Redactor }): Reporter {
   const out = batchedSink(target);
   let countdown: NodeJS.Timeout | undefined;
   let countdownShown = false;
@@ -104,28 +113,32 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean }
   let deadline: number | undefined;
 
   return {
-    event(e) {
+    event(raw) {
+      // The status snapshot is only read for its times here; it is not printed.
+      const e = raw.type === 'status' ? raw : forOutput(raw, opts.redactor);
       switch (e.type) {
         case 'attemptStarted':
           deadline ??= undefined;
           return write(style.bold(`attempt ${e.attempt}`) + style.dim(` at ${e.at.slice(11, 23)}`));
         case 'request': {
           const r = e.request;
-          const head = `  ${r.method} ${r.url}`;
+          const head = `  ${t(r.method)} ${t(r.url)}`;
           const took = style.dim(`${Math.round(r.timings.duration || 0)} ms`);
-          if (r.reason) return write(`${head} ${style.bad(`✗ ${r.reason}`)} ${style.dim(r.message ?? r.error)}`);
-          const st = r.status >= 400 ? style.bad(String(r.status)) : style.ok(String(r.status));
+          if (r.reason) return write(`${head} ${style.bad(`✗ ${t(r.reason)}`)} ${style.dim(t(r.message ?? r.error))}`);
+          // A gRPC call that reached here ended OK (a non-OK status carries a reason); a tcp://
+          // or tls:// check's connection has no status.
+          const st = r.grpc_status !== undefined ? style.ok('OK') : r.status === 0 ? style.ok(r.proto ? `connected (${t(r.proto)})` : 'connected') : r.status >= 400 ? style.bad(String(r.status)) : style.ok(String(r.status));
           return write(`${head} → ${st} ${took}`);
         }
         case 'check':
           return write(`  ${e.passed ? style.ok('✓') : style.bad('✗')} ${checkPath(e.group, e.name)}`);
         case 'console':
-          return write(style.dim(`  console.${e.level}: `) + e.message);
+          return write(style.dim(`  console.${t(String(e.level))}: `) + t(e.message));
         case 'attempt': {
           const ev = e.event;
-          const verdict = ev.outcome === 'passed' ? style.ok('passed') : `${style.bad('failed')} ${style.bold(ev.reason)}`;
+          const verdict = ev.outcome === 'passed' ? style.ok('passed') : `${style.bad('failed')} ${style.bold(t(ev.reason))}`;
           const next = ev.nextAttemptAt ? style.dim(`; next attempt at ${ev.nextAttemptAt.slice(11, 19)}`) : '';
-          return write(`  ${verdict} in ${humanDuration(ev.durationMs)}: ${e.result.message}${next}`);
+          return write(`  ${verdict} in ${humanDuration(ev.durationMs)}: ${t(e.result.message)}${next}`);
         }
         case 'status':
           startedAt = Date.parse(e.status.startedAt);
@@ -152,8 +165,9 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean }
           return;
       }
     },
-    notice: (text) => write(style.warn(`note: ${text}`)),
-    result(status) {
+    notice: (text) => write(style.warn(`note: ${t(forOutput(text, opts.redactor))}`)),
+    result(raw) {
+      const status = forOutput(raw, opts.redactor);
       const ok = status.phase === 'Succeeded';
       const last = status.lastAttempt;
       if (last && last.checks.length) {
@@ -164,10 +178,10 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean }
         write(style.dim('checks (last attempt):') + '\n' + lines.join('\n'));
       }
       const phase = ok ? style.ok(status.phase) : style.bad(status.phase);
-      const reason = ok ? '' : ` ${style.bold(status.reason)}`;
+      const reason = ok ? '' : ` ${style.bold(t(status.reason))}`;
       // A single attempt (`run`) is best told by the attempt's own message.
       const message = status.schedule === null && last ? last.message : status.message;
-      write(`${phase}${reason}: ${message}`);
+      write(`${phase}${reason}: ${t(message)}`);
       out.flush();
     },
     close() {

@@ -1,31 +1,16 @@
 // --status-file: the status document, replaced atomically at every change. A reader
 // (a sidecar, `watch cat`, a person) sees either the old or the new document, never
-// half of one: we write a temp file in the same directory, then rename it over.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// half of one. How the path is treated (symlinks followed, anything but a regular file
+// refused, stale temp files removed) is in safe-write.ts.
+import type { Redactor } from '../http/redact.js';
 import type { StatusDocument } from '../status/types.js';
+import { cleanStaleTemps, resolveWriteTarget, safeWriteFile } from './safe-write.js';
+import { forOutput, safeJson } from './sanitize.js';
 
-let counter = 0;
-
-/** Writes `doc` as pretty JSON to `path` atomically. Throws on I/O errors. */
-export function writeStatusFile(path: string, doc: StatusDocument | object): void {
-  const text = JSON.stringify(doc, null, 2) + '\n';
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'w', 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) {
-      try { closeSync(fd); } catch { /* already failing */ }
-    }
-    try { unlinkSync(tmp); } catch { /* not created */ }
-    throw e;
-  }
+/** Writes `doc` as pretty JSON to `path` atomically, secrets masked. Throws on I/O errors
+ *  and when the path is neither a regular file nor absent. */
+export function writeStatusFile(path: string, doc: StatusDocument | object, redactor?: Redactor): void {
+  safeWriteFile(path, safeJson(forOutput(doc, redactor), 2) + '\n');
 }
 
 export interface StatusFileWriter {
@@ -37,17 +22,23 @@ export interface StatusFileWriter {
 /**
  * A writer for the driver's `status` events: skips unchanged documents and reports
  * the first I/O error through `onError` (later ones repeat it, so it is reported once).
+ * Temp files an earlier, killed run left beside the target are removed first.
  */
-export function createStatusFileWriter(path: string, onError?: (e: Error) => void): StatusFileWriter {
+export function createStatusFileWriter(path: string, onError?: (e: Error) => void, redactor?: Redactor): StatusFileWriter {
   let last = '';
   let reported = false;
+  try {
+    cleanStaleTemps(resolveWriteTarget(path).target);
+  } catch {
+    /* the first write reports what is wrong with the path */
+  }
   return {
     path,
     write(doc) {
       const key = JSON.stringify(doc);
       if (key === last) return;
       try {
-        writeStatusFile(path, doc);
+        writeStatusFile(path, doc, redactor);
         last = key;
       } catch (e) {
         if (!reported) {

@@ -2,9 +2,12 @@
 // fits the kubelet's 4096-byte limit (and, by default, the ~1 KiB a pod with several
 // init containers can count on). The kubelet copies it to
 // status.containerStatuses[].state.terminated.message.
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
+import type { Redactor } from '../http/redact.js';
 import { truncateUtf8 } from '../status/conditions.js';
 import type { StatusDocument } from '../status/types.js';
+import { cleanStaleTemps, resolveWriteTarget, safeWriteFile } from './safe-write.js';
+import { forOutput, safeJson } from './sanitize.js';
 
 export const TERMINATION_LOG_LIMIT = 4096;
 export const DEFAULT_TERMINATION_LOG = '/dev/termination-log';
@@ -15,6 +18,8 @@ export interface Verdict {
   message: string;
   attempts: number;
   target?: string;
+  /** The address the outside sees this runner as (with --egress-ip-url), for `summarize`. */
+  egressIp?: string;
   startedAt?: string;
   finishedAt?: string | null;
   last?: {
@@ -24,7 +29,7 @@ export interface Verdict {
     message: string;
     durationMs: number;
     /** First request of the last attempt: what was called and what came back. */
-    request?: { method: string; url: string; status: number; error?: string; remote?: string };
+    request?: { method: string; url: string; status: number; error?: string; remote?: string; local?: string };
   };
 }
 
@@ -41,6 +46,8 @@ export function terminationMessage(doc: StatusDocument, maxBytes = TERMINATION_L
       attempts: doc.attempts,
     };
     if (doc.target) v.target = truncateUtf8(doc.target, urlBytes);
+    const egress = (doc as { runner?: { egressIp?: unknown } }).runner?.egressIp;
+    if (typeof egress === 'string') v.egressIp = truncateUtf8(egress, 64);
     v.startedAt = doc.startedAt;
     if (doc.finishedAt) v.finishedAt = doc.finishedAt;
     if (la) {
@@ -50,6 +57,7 @@ export function terminationMessage(doc: StatusDocument, maxBytes = TERMINATION_L
         v.last.request = { method: req.method, url: truncateUtf8(req.url, urlBytes), status: req.status };
         if (req.error) v.last.request.error = truncateUtf8(req.error, 200);
         if (req.remote_ip) v.last.request.remote = `${req.remote_ip}:${req.remote_port}`;
+        if (req.local_ip) v.last.request.local = `${req.local_ip}:${req.local_port}`;
       }
     }
     return v;
@@ -63,7 +71,7 @@ export function terminationMessage(doc: StatusDocument, maxBytes = TERMINATION_L
     [64, 0, false, 48],
   ];
   for (const b of budgets) {
-    const s = JSON.stringify(full(...b));
+    const s = safeJson(full(...b));
     if (Buffer.byteLength(s) <= limit) return s;
   }
   const minimal = JSON.stringify({ phase: doc.phase, reason: truncateUtf8(doc.reason, 32), attempts: doc.attempts });
@@ -85,10 +93,20 @@ export function defaultTerminationLogPath(env: NodeJS.ProcessEnv = process.env, 
   }
 }
 
-/** Writes the verdict. Never throws: returns the error instead (or undefined on success). */
-export function writeTerminationLog(path: string, doc: StatusDocument, maxBytes = TERMINATION_LOG_LIMIT): Error | undefined {
+/**
+ * Writes the verdict, secrets masked. Never throws: returns the error instead (or undefined
+ * on success). Written like the status file (symlinks followed, only a regular file or a
+ * new one, temp file + rename); when the folder takes no temp file or the file is a mount
+ * point (the kubelet bind-mounts /dev/termination-log), the regular file is written in place.
+ */
+export function writeTerminationLog(path: string, doc: StatusDocument, maxBytes = TERMINATION_LOG_LIMIT, redactor?: Redactor): Error | undefined {
   try {
-    writeFileSync(path, terminationMessage(doc, maxBytes));
+    try {
+      cleanStaleTemps(resolveWriteTarget(path).target);
+    } catch {
+      /* safeWriteFile says what is wrong */
+    }
+    safeWriteFile(path, terminationMessage(forOutput(doc, redactor), maxBytes), { inPlaceFallback: true });
     return undefined;
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));

@@ -1,19 +1,22 @@
 // Runs one attempt inside the worker: a fresh engine, the prelude, the user's module,
-// then setup() → default(data) → teardown(data) as k6 would, with the event loop for
-// promises and timers. Returns what happened as plain data; never throws.
+// then setup() → default(data) (or each options.scenarios exec function, in order) →
+// teardown(data) as k6 would, with the event loop for promises and timers. Returns what
+// happened as plain data; never throws.
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import { dumpJson, describeThrown, installHostFunction, parseInGuest } from './binding.js';
 import { guestSources } from './guest-sources.js';
 import { installModuleLoader } from './modules.js';
 import { prepareSpareEngine, takeEngine } from './quickjs.js';
-import { coreOps, newJournal } from './ops/core.js';
-import { workerOps } from './ops/index.js';
-import { GuestError, type OpContext, type OpResult, type Phase } from './ops/types.js';
+import { newJournal } from './ops/core.js';
+import { checkPhase, isWorkerOp, opSpec, runWorkerOp } from './ops/registry.js';
+import { GuestError, type OpContext, type OpResult, type Phase, type WorkerEnv } from './ops/types.js';
 import type { AttemptCommand, LimitHit, ThrownInfo, WorkerOutcome } from './protocol.js';
 import type { RemoteChannel } from './worker-channel.js';
+import { entryPoints, type EntryPoint } from './entry-points.js';
 
-/** Load options a one-shot validation ignores (noted once). */
-const LOAD_OPTIONS = ['vus', 'duration', 'iterations', 'stages', 'scenarios', 'thresholds', 'rps', 'executor'];
+/** Load options a one-shot validation ignores (noted once). Scenarios are read for their
+ *  exec functions; thresholds on http_req_failed and checks are judged by the host. */
+const LOAD_OPTIONS = ['vus', 'duration', 'iterations', 'stages', 'rps', 'executor'];
 
 export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChannel): Promise<WorkerOutcome> {
   const journal = newJournal();
@@ -24,6 +27,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
   let thrown: ThrownInfo | undefined;
   let limit: LimitHit | undefined;
   let stopForAbort = false;
+  let nothingToRun: string | undefined;
 
   const opCtx: OpContext = {
     phase: 'init',
@@ -33,12 +37,14 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     ...(cmd.root ? { root: cmd.root } : {}),
   };
   let scriptOptions: unknown = {};
+  let scenario: EntryPoint | undefined;
   // As in k6, setup() and teardown() run outside any VU: __VU is 0 there.
   const info = () => ({
     ...cmd.info,
     vu: opCtx.phase === 'setup' || opCtx.phase === 'teardown' ? 0 : cmd.info.vu,
     phase: opCtx.phase,
     options: scriptOptions,
+    ...(scenario ? { scenario: { name: scenario.scenario, executor: scenario.executor } } : {}),
   });
   const sleep = (ms: number) => {
     const left = cmd.deadline - Date.now();
@@ -49,24 +55,22 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     }
     if (channel.cancelled()) throw new GuestError('interrupted', 'InternalError');
   };
-  const local = { ...coreOps(journal, info, sleep), ...workerOps };
+  const env: WorkerEnv = { ctx: opCtx, journal, info, sleep };
+  // Every guest call goes through the registry: unknown ops and phase rules are refused
+  // here; worker ops run now, main-thread ops cross as the guest's JSON, decoded there.
   const dispatch = (op: string, json: string | undefined, buffers: Uint8Array[]): OpResult | void => {
-    const handler = local[op];
-    if (handler) {
-      const r = handler(json === undefined ? undefined : JSON.parse(json), buffers, opCtx);
+    const spec = opSpec(op);
+    checkPhase(op, spec, opCtx.phase);
+    if (isWorkerOp(spec)) {
+      const r = runWorkerOp(spec, json === undefined ? undefined : JSON.parse(json), buffers, env);
       if (op === 'test.abort') stopForAbort = true;
       return r;
     }
-    if (!channel.isRemote(op)) throw new GuestError(`unknown host operation ${op}`);
-    if (opCtx.phase === 'init' && op.startsWith('http.')) {
-      throw new GuestError(
-        op === 'http.batch' ? 'Using batch in the init context is not supported' : 'Making http requests in the init context is not supported',
-      );
+    try {
+      return channel.call(op, json, buffers, cmd.deadline);
+    } finally {
+      if (Date.now() >= cmd.deadline) limit ??= 'timeout';
     }
-    if (opCtx.phase === 'init' && op === 'jar.vu') throw new GuestError('http.cookieJar() is not available in the init context');
-    const r = channel.call(op, json, buffers, cmd.deadline);
-    if (Date.now() >= cmd.deadline) limit ??= 'timeout';
-    return r;
   };
 
   let ctx: QuickJSContext | undefined;
@@ -120,7 +124,9 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       const d = errH.alive ? describeThrown(c, errH) : { name: 'InternalError', message: 'interrupted', stack: '' };
       if (errH.alive) errH.dispose();
       thrown ??= { phase, ...d };
-      limit ??= classifyLimit(d);
+      // The loop's own "interrupted" at the deadline (a promise, timer or socket still pending)
+      // is the attempt's timeout, not a script error.
+      limit ??= classifyLimit(d) ?? (Date.now() >= cmd.deadline && !channel.cancelled() ? 'timeout' : undefined);
     };
 
     const ns = runPhase('init', () => {
@@ -147,8 +153,17 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       h.dispose();
       return undefined;
     };
+    const plan = entryPoints(scriptOptions, (name) => {
+      const h = c.getProp(ns, name);
+      const isFn = c.typeof(h) === 'function';
+      h.dispose();
+      return isFn;
+    });
+    if ('missing' in plan) {
+      nothingToRun = plan.missing;
+      return finish();
+    }
     const setupFn = fn('setup');
-    const defaultFn = fn('default');
     const teardownFn = fn('teardown');
 
     let dataJson: string | undefined;
@@ -160,12 +175,15 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
     }
     if (stopForAbort) return finish();
     const withData = () => (dataJson === undefined ? [] : [parseInGuest(c, dataJson)]);
-    if (defaultFn) {
+    // Each scenario's function once, in the order declared, like default: with setup()'s data.
+    for (const entry of plan.run) {
+      if (limit || stopForAbort || channel.cancelled()) break;
+      const f = fn(entry.exec)!;
+      scenario = entry;
       const args = withData();
-      runPhase('default', () => callGuest(c, defaultFn, args))?.dispose();
+      runPhase('default', () => callGuest(c, f, args))?.dispose();
       args.forEach((a) => a.dispose());
-    } else {
-      notices.push('the script exports no default function: only its top level and setup() ran');
+      scenario = undefined;
     }
     if (teardownFn && !channel.cancelled() && limit === undefined) {
       stopForAbort = false; // k6 still runs teardown after test.abort() in the iteration
@@ -191,6 +209,8 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       }
     }
     try {
+      // Test switch (debug build only): leak one handle so that disposing fails for real.
+      if (ctx && process.env.K6P_QUICKJS_DEBUG_BUILD === '1' && process.env.K6P_TEST_LEAK_HANDLE === '1') ctx.newObject();
       ctx?.dispose();
       rt?.dispose();
     } catch (err) {
@@ -210,6 +230,7 @@ export async function runGuestAttempt(cmd: AttemptCommand, channel: RemoteChanne
       ...(thrown ? { thrown } : {}),
       ...(limit && !journal.testAbort ? { limit } : {}),
       ...(channel.cancelled() ? { cancelled: true } : {}),
+      ...(nothingToRun ? { nothingToRun } : {}),
       completed,
       notices,
     });
@@ -240,71 +261,107 @@ function settle(
   deadline: number,
   channel: RemoteChannel,
 ): Settled {
-  // Calls a method of the guest loop's hooks object (only once `loop` exists).
-  const hook = (name: string, ...args: QuickJSHandle[]) => {
+  // Calls a method of the guest loop's hooks object (only once `loop` exists). Its
+  // arguments are freed here; a guest error (a timer callback that throws) is a GuestThrew.
+  const hook = (name: string, ...args: QuickJSHandle[]): QuickJSHandle => {
     const fn = c.getProp(loop!.hooks, name);
     try {
-      return c.unwrapResult(c.callFunction(fn, loop!.hooks, ...args));
+      const r = c.callFunction(fn, loop!.hooks, ...args);
+      if (r.error) throw new GuestThrew(r.error);
+      return r.value;
     } finally {
       fn.dispose();
+      args.forEach((a) => a.alive && a.dispose());
     }
   };
-  for (;;) {
-    const jobs = rt.executePendingJobs();
-    if (jobs.error) {
-      // A job threw outside any promise chain we wait on (e.g. an interrupt inside a
-      // callback): surface it as the phase's error.
-      h.dispose();
-      return { ok: false, error: jobs.error };
-    }
-    const st = c.getPromiseState(h);
-    if (st.type === 'fulfilled') {
-      if (st.notAPromise) return { ok: true, value: h };
-      h.dispose();
-      return { ok: true, value: st.value };
-    }
-    if (st.type === 'rejected') {
-      h.dispose();
-      return { ok: false, error: st.error };
-    }
-    if (!loop) {
-      h.dispose();
-      return { ok: false, error: c.newError('the runtime prelude did not settle') };
-    }
-    const now = Date.now();
-    if (channel.cancelled() || now >= deadline) {
-      h.dispose();
-      return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
-    }
-    // Deliver finished async operations first, then due timers.
-    const settled = channel.takeSettled();
-    if (settled.length) {
-      for (const s of settled) {
-        const args = [
-          c.newNumber(s.id),
-          s.ok ? c.true : c.false,
-          c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
-          buffersToGuest(c, s.buffers ?? []),
-        ];
-        hook('settle', ...args).dispose();
-        args.forEach((a) => a.alive && a.dispose());
+  // As in k6, a phase ends when its value has settled and the event loop has nothing left
+  // (timers, WebSocket sessions, async requests): `value` holds the settled value meanwhile.
+  let waiting: QuickJSHandle | undefined = h;
+  let value: QuickJSHandle | undefined;
+  const drop = () => {
+    if (waiting?.alive) waiting.dispose();
+    if (value?.alive) value.dispose();
+  };
+  try {
+    return drive();
+  } catch (err) {
+    // The error ends the phase like a rejection; what it waited on is freed with it.
+    if (!(err instanceof GuestThrew)) throw err;
+    drop();
+    return { ok: false, error: err.handle };
+  }
+
+  function drive(): Settled {
+    const busy = () =>
+      hook('nextDue').consume((v) => c.getNumber(v)) >= 0 || hook('pendingOps').consume((v) => c.getNumber(v)) > 0;
+    for (;;) {
+      const jobs = rt.executePendingJobs();
+      if (jobs.error) {
+        // A job threw outside any promise chain we wait on (e.g. an interrupt inside a
+        // callback): surface it as the phase's error.
+        drop();
+        return { ok: false, error: jobs.error };
       }
-      continue;
+      if (waiting) {
+        const st = c.getPromiseState(waiting);
+        if (st.type === 'fulfilled') {
+          if (st.notAPromise) value = waiting;
+          else {
+            waiting.dispose();
+            value = st.value;
+          }
+          waiting = undefined;
+        } else if (st.type === 'rejected') {
+          waiting.dispose();
+          waiting = undefined;
+          drop();
+          return { ok: false, error: st.error };
+        }
+      }
+      if (value && (!loop || !busy())) return { ok: true, value };
+      if (!loop) {
+        drop();
+        return { ok: false, error: c.newError('the runtime prelude did not settle') };
+      }
+      const now = Date.now();
+      if (channel.cancelled() || now >= deadline) {
+        drop();
+        return { ok: false, error: c.newError({ name: 'InternalError', message: 'interrupted' }) };
+      }
+      // Deliver finished async operations first, then due timers.
+      const settled = channel.takeSettled();
+      if (settled.length) {
+        for (const s of settled) {
+          hook(
+            'settle',
+            c.newNumber(s.id),
+            s.ok ? c.true : c.false,
+            c.newString(s.ok ? JSON.stringify(s.value ?? null) : (s.error ?? 'failed')),
+            buffersToGuest(c, s.buffers ?? []),
+          ).dispose();
+        }
+        continue;
+      }
+      const due = hook('nextDue').consume((v) => c.getNumber(v));
+      if (due >= 0 && due <= now) {
+        hook('runDue', c.newNumber(now)).dispose();
+        continue;
+      }
+      const pending = hook('pendingOps').consume((v) => c.getNumber(v));
+      if (due < 0 && pending === 0) {
+        drop();
+        return { ok: false, error: c.newError('the promise can never settle: nothing is pending (no timer, no request)') };
+      }
+      const until = Math.min(due >= 0 ? due : Infinity, deadline);
+      channel.waitForSettle(until - now);
     }
-    const due = hook('nextDue').consume((v) => c.getNumber(v));
-    if (due >= 0 && due <= now) {
-      const n = c.newNumber(now);
-      hook('runDue', n).dispose();
-      n.dispose();
-      continue;
-    }
-    const pending = hook('pendingOps').consume((v) => c.getNumber(v));
-    if (due < 0 && pending === 0) {
-      h.dispose();
-      return { ok: false, error: c.newError('the promise can never settle: nothing is pending (no timer, no request)') };
-    }
-    const until = Math.min(due >= 0 ? due : Infinity, deadline);
-    channel.waitForSettle(until - now);
+  }
+}
+
+/** A guest exception out of a loop hook, carrying its handle. */
+class GuestThrew extends Error {
+  constructor(readonly handle: QuickJSHandle) {
+    super('guest exception');
   }
 }
 

@@ -56,6 +56,8 @@ export interface WorkerOutcome {
   cancelled?: boolean;
   /** Phases that ran to completion. */
   completed: Phase[];
+  /** The script has nothing runnable (what is missing): a usage error, not an attempt. */
+  nothingToRun?: string;
   /** Remarks for the user, e.g. load options that a validation ignores. */
   notices: string[];
   /** Freeing the engine failed (a leaked handle): harmless to the host, a bug to report. */

@@ -2,7 +2,8 @@
 // remote operations, and terminate it when an attempt overruns its deadline. The main
 // thread never blocks, so timers, signals and the watchdog keep working.
 import type { MessagePort, Worker } from 'node:worker_threads';
-import type { OpResult } from './ops/types.js';
+import { isMainOp, opSpec } from './ops/registry.js';
+import type { MainEnv, Settle } from './ops/types.js';
 import {
   SIGNAL_CANCEL,
   SIGNAL_REPLY,
@@ -19,13 +20,12 @@ import { spawnSandboxWorker, takePrestartedWorker } from './spawn.js';
 export const KILL_GRACE_MS = 500;
 
 export interface OpHandlers {
-  /** A remote operation (http.*, jar.*, options). May be async; throw a GuestError to fail it. */
-  onOp(op: string, payload: unknown, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void> | OpResult | void;
+  /** What main-thread ops (src/sandbox/ops/registry.ts) work with; `settle` is the sandbox's. */
+  env: Omit<MainEnv, 'settle'>;
   onEvent?(e: Extract<FromWorker, { type: 'check' | 'console' }>): void;
 }
 
-/** Delivers the result of an async operation (http.asyncRequest) to the guest later. */
-export type Settle = (id: number, r: { ok: true; value: unknown; buffers?: Uint8Array[] } | { ok: false; error: string }) => void;
+export type { Settle };
 
 export class Sandbox {
   private worker: Worker | undefined;
@@ -62,8 +62,12 @@ export class Sandbox {
     let reply: OpReply;
     try {
       if (!handlers) throw new Error('no attempt is running');
-      const payload = m.json === undefined ? undefined : JSON.parse(m.json);
-      const r = await handlers.onOp(m.op, payload, m.buffers, (id, s) => this.post({ type: 'settle', id, ...s }));
+      // The worker already checked the phase; the payload is decoded here, on the thread that runs it.
+      const spec = opSpec(m.op);
+      if (!isMainOp(spec)) throw new Error(`${m.op} does not run on the main thread`);
+      const settle: Settle = (id, s) => this.post({ type: 'settle', id, ...s });
+      const payload = spec.decode(m.json === undefined ? undefined : JSON.parse(m.json), m.buffers);
+      const r = await spec.run(payload, { ...handlers.env, settle }, m.buffers);
       const json = r?.json ?? (r?.value === undefined ? undefined : JSON.stringify(r.value));
       reply = { type: 'reply', id: m.id, ...(json !== undefined ? { json } : {}), ...(r?.buffers ? { buffers: r.buffers } : {}) };
     } catch (err) {
@@ -131,7 +135,11 @@ export class Sandbox {
     const timer = setTimeout(() => kill('deadline'), Math.max(0, cmd.deadline - Date.now()) + KILL_GRACE_MS);
     try {
       const m = await this.exchange({ type: 'attempt', id, ...cmd } as AttemptCommand, handlers);
-      if (m.type === 'done') return m.outcome;
+      if (m.type === 'done') {
+        // An engine that could not be freed may have left the worker in a bad state: retire it.
+        if (m.outcome.disposeError) await this.retire();
+        return m.outcome;
+      }
       throw new Error('unexpected answer from the sandbox');
     } catch (err) {
       return {
@@ -156,6 +164,19 @@ export class Sandbox {
       clearTimeout(cancelTimer);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Replaces the worker: the next command starts a fresh one. */
+  private async retire(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.opsPort?.close();
+    await w?.terminate();
+  }
+
+  /** Whether a worker is running (tests: a retired worker is gone until the next command). */
+  get workerThreadId(): number | undefined {
+    return this.worker?.threadId;
   }
 
   async close(): Promise<void> {

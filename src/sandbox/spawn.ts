@@ -33,9 +33,14 @@ export function spawnSandboxWorker(): SpawnedWorker {
     workerData: { role: 'k6-preflight-sandbox', opsPort: port2, shared },
     transferList: [port2],
     resourceLimits: { stackSizeMb: WORKER_STACK_MB },
-    stdout: false,
-    stderr: false,
+    // The engine writes its own diagnostics (leak reports, "Aborted(Assertion failed …)")
+    // to stdio; they are never the user's output. Nothing the guest says goes this way.
+    stdout: true,
+    stderr: true,
   });
+  // Never read: a flowing worker stdio stream refs the process and keeps it alive past the
+  // end of a run (the prestarted worker of a usage error would hang the CLI). What the engine
+  // writes stays in the stream's buffer and is dropped with the worker.
   // An idle sandbox must not keep the process alive; Sandbox refs it while it has work.
   worker.unref();
   port1.unref();

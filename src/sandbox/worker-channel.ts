@@ -4,10 +4,10 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { GuestError, type OpResult } from './ops/types.js';
 import { SIGNAL_CANCEL, SIGNAL_REPLY, type FromWorker, type OpReply } from './protocol.js';
 
-/** Ops that run on the main thread (the network engine and its cookie jars live there). */
-const REMOTE = /^(http\.|jar\.|options$)/;
-/** How long past the attempt deadline a blocked call waits for the host to answer. */
-const REPLY_GRACE_MS = 2000;
+/** How long past the attempt deadline a blocked call waits for the host to answer: well
+ *  under the main thread's kill grace, so the worker ends the attempt itself. The host
+ *  answers by the deadline (requests are cut to it, queued ones failed at it). */
+const REPLY_GRACE_MS = 250;
 
 type Settlement = Extract<OpReply, { type: 'settle' }>;
 
@@ -22,10 +22,6 @@ export class RemoteChannel {
     private readonly post: (m: FromWorker) => void,
   ) {
     this.flags = new Int32Array(shared);
-  }
-
-  isRemote(op: string): boolean {
-    return REMOTE.test(op);
   }
 
   cancelled(): boolean {
@@ -48,8 +44,9 @@ export class RemoteChannel {
         if (reply.error) throw new GuestError(reply.error.message, reply.error.name);
         return { ...(reply.json !== undefined ? { json: reply.json } : {}), ...(reply.buffers ? { buffers: reply.buffers } : {}) };
       }
+      if (this.cancelled()) throw new GuestError('interrupted', 'InternalError');
       const left = deadline + REPLY_GRACE_MS - Date.now();
-      if (left <= 0) throw new GuestError(`the host did not answer ${op} before the deadline`, 'InternalError');
+      if (left <= 0) throw new GuestError('interrupted', 'InternalError');
       Atomics.wait(this.flags, SIGNAL_REPLY, 0, left);
     }
   }

@@ -1,8 +1,10 @@
 // Prepares a script source for the sandbox, once per validation: collects the modules
 // reachable from the entry by static imports (inside the file set only), strips
-// TypeScript with esbuild, and reports a missing import with the importing file:line:col.
+// TypeScript with sucrase, and reports a missing import with the importing file:line:col.
 import { posix } from 'node:path';
 import { createRequire } from 'node:module';
+import { runInThisContext } from 'node:vm';
+import { gunzipSync } from 'node:zlib';
 import { parse as parseImports } from 'es-module-lexer';
 import { UsageError } from '../errors.js';
 import type { ModuleCode } from '../sandbox/protocol.js';
@@ -70,26 +72,42 @@ export function compileScript(src: ScriptSource, k6Modules: readonly string[]): 
   return { origin: src.origin, entry: src.entry, modules, files, ...(src.root ? { root: src.root } : {}) };
 }
 
-type EsbuildTransform = (code: string, opts: object) => { code: string; map: string };
+type SucraseTransform = (code: string, opts: object) => { code: string; sourceMap?: object };
 
-let transformSync: EsbuildTransform | undefined;
+let transform: SucraseTransform | undefined;
 
+/**
+ * Strips TypeScript with sucrase: plain JavaScript, so it lives inside the bundle and the
+ * single executable (esbuild would need its native binary at run time). It removes types
+ * only, keeps ES syntax as written and keeps line numbers; the source map fixes columns.
+ * Loaded on first use, so scripts in JavaScript never pay for it.
+ */
 function stripTypes(name: string, code: string): ModuleCode {
-  if (!transformSync) {
-    try {
-      const req = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-      transformSync = (req('esbuild') as { transformSync: EsbuildTransform }).transformSync;
-    } catch {
-      throw new UsageError(`${name}: TypeScript scripts need esbuild (npm install esbuild beside k6-preflight), or compile the script to JavaScript first`);
-    }
-  }
+  transform ??= loadSucrase();
   try {
-    const out = transformSync(code, { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'external', sourcefile: name });
-    return { code: out.code, map: out.map };
+    const out = transform(code, { transforms: ['typescript'], disableESTransforms: true, keepUnusedImports: false, filePath: name, sourceMapOptions: { compiledFilename: name } });
+    return { code: out.code, ...(out.sourceMap ? { map: JSON.stringify(out.sourceMap) } : {}) };
   } catch (err) {
-    const e = err as { errors?: { text: string; location?: { line: number; column: number } }[] };
-    const first = e.errors?.[0];
-    if (first) throw new UsageError(`${name}:${first.location?.line ?? 0}:${(first.location?.column ?? 0) + 1}: ${first.text}`);
+    const e = err as { message?: string; loc?: { line: number; column: number } };
+    if (e.loc) {
+      const text = (e.message ?? 'syntax error').replace(/^Error transforming [^:]*: /, '').replace(/ \(\d+:\d+\)$/, '');
+      throw new UsageError(`${name}:${e.loc.line}:${e.loc.column}: ${text}`);
+    }
     throw err;
   }
+}
+
+declare const __K6P_SUCRASE_GZ_B64__: string | undefined;
+
+function loadSucrase(): SucraseTransform {
+  const req = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  // The library and source runs load it from node_modules (it is a dependency).
+  if (typeof __K6P_SUCRASE_GZ_B64__ !== 'string') return (req('sucrase') as { transform: SucraseTransform }).transform;
+  // The CLI bundle and the single executable carry it gzipped (see scripts/build.ts).
+  const code = gunzipSync(Buffer.from(__K6P_SUCRASE_GZ_B64__, 'base64')).toString('utf8');
+  const mod = { exports: {} as { transform?: SucraseTransform } };
+  const fn = runInThisContext(`(function (module, exports, require) {${code}\n})`, { filename: 'k6-preflight/sucrase.js' }) as (m: object, e: object, r: NodeJS.Require) => void;
+  fn(mod, mod.exports, req);
+  if (typeof mod.exports.transform !== 'function') throw new Error('the embedded TypeScript transform did not load');
+  return mod.exports.transform;
 }

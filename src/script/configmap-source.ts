@@ -12,13 +12,15 @@ export interface ConfigMapScriptOptions {
   manifests?: readonly string[];
   /** The key when the TestRun names none. */
   file?: string;
+  /** Where the reference sits, for errors (default: spec.preTestValidation.validationScript.configMap.name). */
+  refPath?: string;
 }
 
 export function configMapScriptSource(ref: { name: string; file?: string }, docs: readonly ManifestDoc[], o: ConfigMapScriptOptions = {}): ScriptSource {
   const wanted = o.file ?? ref.file; // flags override the manifest
   if (o.scriptsDir) return loadScriptSource(o.scriptsDir, wanted);
   const all = [...docs, ...(o.manifests ?? []).flatMap((f) => loadManifestFile(f))];
-  const cm = requireConfigMap(all, ref.name, 'spec.preTestValidation.validationScript.configMap.name');
+  const cm = requireConfigMap(all, ref.name, o.refPath ?? 'spec.preTestValidation.validationScript.configMap.name');
   const files = configMapFiles(cm);
   const origin = `configmap/${ref.name}`;
   if (wanted && !files.has(wanted)) {

@@ -5,6 +5,8 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { configMapFiles, isConfigMap, readMountedConfigMapDir } from '../manifest/configmap.js';
 import { loadManifestFile } from '../manifest/documents.js';
+import { readConfigFile } from '../manifest/carriers.js';
+import type { ValidationBlock } from '../manifest/testrun.js';
 import { UsageError } from '../errors.js';
 
 /** Largest script file accepted, like a ConfigMap's own 1 MiB cap. */
@@ -21,6 +23,8 @@ export interface ScriptSource {
   /** For a single-file source: the folder further files (imports, open()) may be read
    *  from on demand, confined to it. Absent for ConfigMaps: their keys are all there is. */
   root?: string;
+  /** The set's preflight.yaml (ConfigMaps and mounted folders only): schedule and script key. */
+  config?: ValidationBlock;
 }
 
 export const isScriptName = (name: string) => SCRIPT_EXTENSIONS.includes(extname(name).toLowerCase());
@@ -58,9 +62,10 @@ export function loadScriptSource(path: string, wanted?: string): ScriptSource {
   }
   if (st.isDirectory()) {
     const files = readMountedConfigMapDir(path);
-    const entry = pickEntry(files, wanted, path);
+    const config = readConfigFile(files, path);
+    const entry = pickEntry(files, wanted ?? configuredKey(config), path);
     checkSizes(files, path);
-    return { origin: path, files, entry };
+    return { origin: path, files, entry, ...(config ? { config } : {}) };
   }
   if (MANIFEST.test(path)) return loadManifestSource(path, wanted);
   if (st.size > MAX_SCRIPT_BYTES) throw new UsageError(`${path}: ${st.size} bytes is over the 1 MiB script limit`);
@@ -69,6 +74,9 @@ export function loadScriptSource(path: string, wanted?: string): ScriptSource {
   const entry = basename(path);
   return { origin: path, files: new Map([[entry, readFileSync(path)]]), entry, root: dirname(resolve(path)) };
 }
+
+/** The script key a preflight.yaml names (validationScript.configMap.file), if any. */
+const configuredKey = (c: ValidationBlock | undefined) => (c?.source?.kind === 'validationScript' ? c.source.configMap.file : undefined);
 
 /** A ConfigMap from a manifest file (`kubectl get configmap -o yaml`, a List, or several
  *  documents): the one holding the wanted key, or the only one. */
@@ -83,9 +91,10 @@ export function loadManifestSource(path: string, wanted?: string): ScriptSource 
   }
   const files = configMapFiles(chosen);
   const origin = `${path} (configmap/${chosen.name ?? '?'})`;
-  const entry = pickEntry(files, wanted, origin);
+  const config = readConfigFile(files, origin);
+  const entry = pickEntry(files, wanted ?? configuredKey(config), origin);
   checkSizes(files, origin);
-  return { origin, files, entry };
+  return { origin, files, entry, ...(config ? { config } : {}) };
 }
 
 /** Reads `name` (POSIX, relative) below `root`, refusing anything that resolves outside it

@@ -16,6 +16,7 @@ import { humanDuration, formatDuration } from '../plan/duration.js';
 import { planToJSON, type SchedulePlan } from '../plan/plan.js';
 import { rfc3339, rfc3339Seconds, setCondition, toReason, truncateUtf8, MAX_MESSAGE_BYTES } from './conditions.js';
 import type { Condition, ConditionType, Phase, StatusDocument, ValidationEvent } from './types.js';
+import type { StatusReason } from '../reasons.js';
 
 export const HISTORY_LIMIT = 10;
 /** Bytes of an attempt's message kept in events and history. */
@@ -191,17 +192,20 @@ export interface FinishOptions {
   now: number;
   /** Failure cause (a reason) for DeadlineExceeded / Failed; defaults to the last attempt's reason. */
   cause?: string;
-  /** Extra detail, e.g. "stopped by SIGTERM" or which attempt was cancelled at the deadline. */
+  /** Extra detail, e.g. "stopped by SIGTERM" or which attempt was cut short at the deadline. */
   detail?: string;
+  /** The last attempt that ran to its own end, when the last one was cut short (null: none did).
+   *  The message's "last:" describes it instead of the cut-short one. */
+  lastCompleted?: AttemptResult | null;
   successThreshold?: number;
 }
 
 /** Ends validation: terminal phase, final conditions, finishedAt. */
 export function finishStatus(doc: StatusDocument, opts: FinishOptions): StatusDocument {
   const { phase, now } = opts;
-  const last = doc.lastAttempt;
-  const lastDesc = last ? describeAttempt(last) : 'no attempt finished';
-  const cause = toReason(opts.cause ?? (last && last.outcome === 'failed' ? last.reason : undefined), phase === 'Aborted' ? 'Aborted' : 'NoAttempt');
+  const last = opts.lastCompleted !== undefined ? opts.lastCompleted : doc.lastAttempt;
+  const lastDesc = last ? describeAttempt(last) : opts.lastCompleted === null ? 'no attempt ran to its end' : 'no attempt finished';
+  const cause = toReason(opts.cause ?? (last && last.outcome === 'failed' ? last.reason : undefined), phase === 'Aborted' ? ('Aborted' satisfies StatusReason) : ('NoAttempt' satisfies StatusReason));
   const took = humanDuration(now - parseTime(doc.startedAt));
   const n = doc.attempts;
   const attemptsText = `${n} attempt${n === 1 ? '' : 's'}`;

@@ -15,6 +15,8 @@ export interface RunScriptOptions {
   engine?: Partial<EngineOptions>;
   secrets?: string[];
   signal?: AbortSignal;
+  /** Response bytes the attempt may hold at once (default: from the memory limit and --max-body). */
+  responseBudgetBytes?: number;
 }
 
 export interface RunScriptResult extends AttemptResult {
@@ -34,6 +36,7 @@ export async function runScript(source: string, o: RunScriptOptions = {}): Promi
     timeoutMs,
     engine: o.engine ?? {},
     redactor: createRedactor({ secretValues: o.secrets ?? [] }),
+    ...(o.responseBudgetBytes !== undefined ? { responseBudgetBytes: o.responseBudgetBytes } : {}),
   });
   const events: AttemptEvent[] = [];
   try {

@@ -1,8 +1,10 @@
-// `k6-preflight testrun <file>`: a TestRun's spec.preTestValidation (k6-operator #644),
-// run as the operator would: the connectivity check or the ConfigMap script, on its polling plan.
+// `k6-preflight testrun <file>`: a TestRun's validation block, from its annotation
+// k6-preflight.io/validation (accepted by today's API server) or spec.preTestValidation
+// (the k6-operator #644 proposal), run as the operator would: the connectivity check or
+// the ConfigMap script, on its polling plan. Flags override the block's schedule.
 import type { Argv } from 'yargs';
 import { loadTestRun } from '../../index.js';
-import { consume, guard, makeReporter, networkOptions, thenRun, type ArgsOf } from '../common.js';
+import { consume, guard, makeReporter, networkOptions, redactorFor, thenRun, type ArgsOf } from '../common.js';
 import { attemptFlags, envFrom, headerPairs, networkFlags, outputFlags, planInputFrom, scheduleFlags, scriptFlags } from '../flags.js';
 
 const builder = (c: Argv) =>
@@ -18,7 +20,7 @@ const builder = (c: Argv) =>
 export function registerTestRun(y: Argv) {
   return y.command(
     'testrun <manifest>',
-    "Run a TestRun's spec.preTestValidation (connectivity check or ConfigMap script) on its polling plan",
+    "Run a TestRun's validation (annotation k6-preflight.io/validation, or spec.preTestValidation as #644 proposes) on its polling plan",
     builder,
     async (argv) => {
       process.exitCode = await guard(() => testRunCommand(argv));
@@ -32,7 +34,7 @@ export async function testRunCommand(a: ArgsOf<typeof builder>): Promise<number>
   const opts = await networkOptions(a, secrets);
   const code = await consume(
     ({ signal, onEvent }) => testRun.run({ ...opts, signal, onEvent, env, memoryLimitBytes: a.memoryLimit, headers: a.header, schedule: planInputFrom(a) }),
-    { reporter: makeReporter(a, true), statusFile: a.statusFile, terminationLog: a.terminationLog },
+    { reporter: makeReporter(a, true, redactorFor(opts)), redactor: redactorFor(opts), statusFile: a.statusFile, terminationLog: a.terminationLog },
   );
   return thenRun(code);
 }

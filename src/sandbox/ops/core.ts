@@ -3,8 +3,10 @@
 // attempt's journal, which survives whatever the script does afterwards.
 import { posix } from 'node:path';
 import { readConfined } from '../../script/source.js';
+import { InputTooLarge } from '../../script/limits.js';
 import type { CheckTally, ConsoleRecord } from '../../attempt/types.js';
-import { GuestError, type OpContext, type OpHandler } from './types.js';
+import { bool, fields, none, optStr, str, text } from './decode.js';
+import { ALL_PHASES, GuestError, INIT_ONLY, VU_PHASES, workerOp } from './types.js';
 
 /** What a script can make the host keep is bounded: distinct checks (more are folded into
  *  one tally), the length of a check name, and the fail() messages kept. */
@@ -35,90 +37,129 @@ export const newJournal = (): Journal => ({ checks: new Map(), console: [], cons
 
 const clipText = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
 
-const LEVELS = new Set(['log', 'debug', 'info', 'warn', 'error']);
+const LEVELS = new Set<ConsoleRecord['level']>(['log', 'debug', 'info', 'warn', 'error']);
+const isLevel = (v: unknown): v is ConsoleRecord['level'] => typeof v === 'string' && LEVELS.has(v as ConsoleRecord['level']);
 
-const str = (v: unknown, what: string): string => {
-  if (typeof v !== 'string') throw new GuestError(`${what} must be a string`, 'TypeError');
-  return v;
-};
+export const info = workerOp({
+  phases: ALL_PHASES,
+  doc: '– → `{ env, vu, iter, attempt, phase, options }`',
+  decode: none,
+  run: (_p, env) => ({ value: env.info() }),
+});
 
-function notInInit(ctx: OpContext, what: string) {
-  if (ctx.phase === 'init') throw new GuestError(`Using ${what} in the init context is not supported`);
-}
+export const check = workerOp({
+  phases: VU_PHASES,
+  refused: 'Using check() in the init context is not supported',
+  doc: '`{ name, group, passed }`',
+  decode: (raw) => {
+    const p = fields(raw, 'check');
+    return { name: str(p.name, 'check name'), group: optStr(p.group) ?? '', passed: bool(p.passed) };
+  },
+  run: ({ name: rawName, group: rawGroup, passed }, { journal }) => {
+    let name = clipText(rawName, MAX_CHECK_NAME);
+    let group = clipText(rawGroup, MAX_CHECK_NAME);
+    let key = `${group}\u0000${name}`;
+    if (!journal.checks.has(key) && journal.checks.size >= MAX_CHECKS) {
+      name = OTHER_CHECKS;
+      group = '';
+      key = `\u0000${name}`;
+    }
+    const tally = journal.checks.get(key) ?? { name, group, passes: 0, fails: 0 };
+    if (passed) tally.passes++;
+    else tally.fails++;
+    journal.checks.set(key, tally);
+    if (++journal.checkEvents <= MAX_CHECK_EVENTS) journal.onCheck?.(name, group, passed);
+  },
+});
 
-export function coreOps(journal: Journal, info: () => unknown, sleep: (ms: number) => void): Record<string, OpHandler> {
-  return {
-    info: () => ({ value: info() }),
+export const consoleOp = workerOp({
+  phases: ALL_PHASES,
+  doc: '`{ level, message }` (size-bounded)',
+  decode: (raw) => {
+    const p = fields(raw, 'console');
+    return { level: isLevel(p.level) ? p.level : ('log' as const), message: text(p.message) };
+  },
+  run: ({ level, message }, { journal }) => {
+    if (journal.console.length >= MAX_CONSOLE_LINES) {
+      journal.consoleDropped++;
+      return;
+    }
+    if (Buffer.byteLength(message) > MAX_CONSOLE_LINE_BYTES) {
+      message = Buffer.from(message).subarray(0, MAX_CONSOLE_LINE_BYTES).toString() + '… (truncated)';
+    }
+    const rec: ConsoleRecord = { level, message };
+    journal.console.push(rec);
+    journal.onConsole?.(rec);
+  },
+});
 
-    check: (p, _b, ctx) => {
-      notInInit(ctx, 'check()');
-      let name = clipText(str(p?.name, 'check name'), MAX_CHECK_NAME);
-      let group = typeof p?.group === 'string' ? clipText(p.group, MAX_CHECK_NAME) : '';
-      let key = `${group}\u0000${name}`;
-      if (!journal.checks.has(key) && journal.checks.size >= MAX_CHECKS) {
-        name = OTHER_CHECKS;
-        group = '';
-        key = `\u0000${name}`;
-      }
-      const tally = journal.checks.get(key) ?? { name, group, passes: 0, fails: 0 };
-      if (p.passed) tally.passes++;
-      else tally.fails++;
-      journal.checks.set(key, tally);
-      if (++journal.checkEvents <= MAX_CHECK_EVENTS) journal.onCheck?.(name, group, !!p.passed);
-    },
+export const sleep = workerOp({
+  phases: ALL_PHASES,
+  doc: '`{ seconds }` (cut to the deadline)',
+  decode: (raw) => {
+    const seconds = fields(raw, 'sleep').seconds;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw new GuestError('sleep() needs a number of seconds ≥ 0', 'TypeError');
+    return seconds;
+  },
+  run: (seconds, env) => env.sleep(seconds * 1000),
+});
 
-    console: (p) => {
-      const level = LEVELS.has(p?.level) ? p.level : 'log';
-      if (journal.console.length >= MAX_CONSOLE_LINES) {
-        journal.consoleDropped++;
-        return;
-      }
-      let message = String(p?.message ?? '');
-      if (Buffer.byteLength(message) > MAX_CONSOLE_LINE_BYTES) {
-        message = Buffer.from(message).subarray(0, MAX_CONSOLE_LINE_BYTES).toString() + '… (truncated)';
-      }
-      const rec = { level, message } as ConsoleRecord;
-      journal.console.push(rec);
-      journal.onConsole?.(rec);
-    },
+const message = (op: string) => (raw: unknown) => text(fields(raw, op).message);
 
-    sleep: (p) => {
-      const seconds = Number(p?.seconds);
-      if (!Number.isFinite(seconds) || seconds < 0) throw new GuestError('sleep() needs a number of seconds ≥ 0', 'TypeError');
-      sleep(seconds * 1000);
-    },
+export const fail = workerOp({
+  phases: ALL_PHASES,
+  doc: '`{ message }`',
+  decode: message('fail'),
+  run: (msg, { journal }) => {
+    if (journal.failCalls.length < MAX_FAIL_MESSAGES) journal.failCalls.push(clipText(msg, MAX_CONSOLE_LINE_BYTES));
+  },
+});
 
-    fail: (p) => {
-      if (journal.failCalls.length < MAX_FAIL_MESSAGES) journal.failCalls.push(clipText(String(p?.message ?? ''), MAX_CONSOLE_LINE_BYTES));
-    },
+export const testFail = workerOp({
+  phases: VU_PHASES,
+  refused: 'test.fail() is not available in the init context',
+  doc: '`{ message }`',
+  decode: message('test.fail'),
+  run: (msg, { journal }) => {
+    journal.testFail ??= clipText(msg, MAX_CONSOLE_LINE_BYTES);
+  },
+});
 
-    'test.fail': (p, _b, ctx) => {
-      if (ctx.phase === 'init') throw new GuestError('test.fail() is not available in the init context');
-      journal.testFail ??= String(p?.message ?? '');
-    },
+export const testAbort = workerOp({
+  phases: ALL_PHASES,
+  doc: '`{ message }` (ends the attempt)',
+  decode: message('test.abort'),
+  run: (msg, { journal }) => {
+    journal.testAbort ??= clipText(msg, MAX_CONSOLE_LINE_BYTES);
+  },
+});
 
-    'test.abort': (p) => {
-      journal.testAbort ??= String(p?.message ?? '');
-    },
-
-    open: (p, _b, ctx) => {
-      if (ctx.phase !== 'init') {
-        throw new GuestError(
-          'the "open" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/javascript-api/init-context/open for more information',
-        );
-      }
-      let path = str(p?.path, 'open() path');
-      if (path === '') throw new GuestError('open() needs a file name');
-      if (path.startsWith('file://')) path = path.slice(7);
-      const base = posix.dirname(ctx.currentFile || '.');
-      const name = posix.normalize(posix.join(base, path)).replace(/^\.\//, '');
-      if (path.startsWith('/') || name.startsWith('..')) {
-        throw new GuestError(`open("${path}"): only files inside the script's folder or ConfigMap can be opened`);
-      }
-      const bytes = ctx.files.get(name) ?? (ctx.root ? readConfined(ctx.root, name) : undefined);
-      if (!bytes) throw new GuestError(`open("${path}"): no such file (looked for ${name} beside the script)`);
-      if (p?.mode === 'b') return { value: { buf: 0 }, buffers: [bytes] };
-      return { value: Buffer.from(bytes).toString('utf8') };
-    },
-  };
-}
+export const open = workerOp({
+  phases: INIT_ONLY,
+  refused:
+    'the "open" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/javascript-api/init-context/open for more information',
+  doc: '`{ path, mode }` → string or `{buf}` (files beside the script, size-capped)',
+  decode: (raw) => {
+    const p = fields(raw, 'open');
+    return { path: str(p.path, 'open() path'), binary: p.mode === 'b' };
+  },
+  run: ({ path, binary }, { ctx }) => {
+    if (path === '') throw new GuestError('open() needs a file name');
+    if (path.startsWith('file://')) path = path.slice(7);
+    const base = posix.dirname(ctx.currentFile || '.');
+    const name = posix.normalize(posix.join(base, path)).replace(/^\.\//, '');
+    if (path.startsWith('/') || name.startsWith('..')) {
+      throw new GuestError(`open("${path}"): only files inside the script's folder or ConfigMap can be opened`);
+    }
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = ctx.files.get(name) ?? (ctx.root ? readConfined(ctx.root, name) : undefined);
+    } catch (err) {
+      if (err instanceof InputTooLarge) throw new GuestError(`open("${path}"): ${err.message}`);
+      throw err;
+    }
+    if (!bytes) throw new GuestError(`open("${path}"): no such file (looked for ${name} beside the script)`);
+    if (binary) return { value: { buf: 0 }, buffers: [bytes] };
+    return { value: Buffer.from(bytes).toString('utf8') };
+  },
+});

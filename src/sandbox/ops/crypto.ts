@@ -5,7 +5,8 @@
 // `alg` uses k6's names (sha512_256 …); `enc` is hex, base64, base64url (padded),
 // base64rawurl or binary (the default).
 import { createHash, createHmac, randomBytes, type Hash, type Hmac } from 'node:crypto';
-import { GuestError, type OpHandler, type OpResult } from './types.js';
+import { fields } from './decode.js';
+import { ALL_PHASES, GuestError, workerOp, type OpResult } from './types.js';
 
 const NODE_NAMES: Record<string, string> = {
   md4: 'md4',
@@ -73,27 +74,42 @@ function output(h: Hash | Hmac, enc: string): OpResult {
   }
 }
 
-export const cryptoOps: Record<string, OpHandler> = {
-  'crypto.digest': (payload, buffers) => {
-    const p = (payload ?? {}) as { alg?: unknown; enc?: unknown };
-    const enc = checkEnc(p.enc);
-    const h = createHash(nodeAlg(p.alg));
+const hashPayload = (op: string) => (raw: unknown) => {
+  const p = fields(raw, op);
+  return { enc: checkEnc(p.enc), alg: nodeAlg(p.alg) };
+};
+
+export const digest = workerOp({
+  phases: ALL_PHASES,
+  doc: '`{ alg, enc? }` + data buffers → string or `{buf}`',
+  decode: hashPayload('crypto.digest'),
+  run: ({ alg, enc }, _env, buffers) => {
+    const h = createHash(alg);
     for (const b of buffers) h.update(b);
     return output(h, enc);
   },
-  'crypto.hmac': (payload, buffers) => {
-    const p = (payload ?? {}) as { alg?: unknown; enc?: unknown };
-    const enc = checkEnc(p.enc);
-    const alg = nodeAlg(p.alg);
+});
+
+export const hmac = workerOp({
+  phases: ALL_PHASES,
+  doc: '`{ alg, enc? }` + [key, ...data] buffers → string or `{buf}`',
+  decode: hashPayload('crypto.hmac'),
+  run: ({ alg, enc }, _env, buffers) => {
     const [key, ...data] = buffers;
     const h = createHmac(alg, key ?? new Uint8Array(0));
     for (const b of data) h.update(b);
     return output(h, enc);
   },
-  'crypto.randomBytes': (payload) => {
-    const n = (payload ?? {}).n;
+});
+
+export const random = workerOp({
+  phases: ALL_PHASES,
+  doc: '`{ n }` → `{buf}` (at most 16 MiB)',
+  decode: (raw) => {
+    const n = fields(raw, 'crypto.randomBytes').n;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new GuestError('invalid size: must be a positive integer');
     if (n > MAX_RANDOM) throw new GuestError(`invalid size: at most ${MAX_RANDOM} bytes`);
-    return { value: { buf: 0 }, buffers: [new Uint8Array(randomBytes(n))] };
+    return n;
   },
-};
+  run: (n) => ({ value: { buf: 0 }, buffers: [new Uint8Array(randomBytes(n))] }),
+});

@@ -1,6 +1,7 @@
 // `url.parse`: WHATWG URL parsing for the guest's URL class, done by Node's parser.
 // payload { url, base?, set?: [property, value] } → the URL's parts.
-import { GuestError, type OpHandler } from './types.js';
+import { fields } from './decode.js';
+import { ALL_PHASES, GuestError, workerOp } from './types.js';
 
 const SETTABLE = new Set(['href', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash']);
 
@@ -61,9 +62,9 @@ export function parseUrlParts(url: unknown, base?: unknown, set?: unknown): UrlP
   };
 }
 
-export const urlOps: Record<string, OpHandler> = {
-  'url.parse': (payload) => {
-    const p = (payload ?? {}) as { url?: unknown; base?: unknown; set?: unknown };
-    return { value: parseUrlParts(p.url, p.base, p.set) };
-  },
-};
+export const parse = workerOp({
+  phases: ALL_PHASES,
+  doc: '`{ url, base?, set? }` → WHATWG URL parts (Node\'s parser)',
+  decode: (raw) => fields(raw, 'url.parse'),
+  run: (p) => ({ value: parseUrlParts(p.url, p.base, p.set) }),
+});

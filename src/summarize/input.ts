@@ -1,0 +1,68 @@
+// Reads what `summarize` is given: `kubectl get pods -l k6_cr=NAME -o json` output (a
+// file or stdin; YAML too), or several status files / termination messages, one per runner.
+import { readFileSync, statSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../errors.js';
+import { podsOf, readPods, runnerFromVerdictFile, type GateMatch, type IgnoredPod, type RunnerVerdict } from './runners.js';
+
+/** A pod list of a few thousand runners is a few MB; anything larger is not what we expect. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+export interface Input {
+  /** `-` for stdin. */
+  name: string;
+  text: string;
+}
+
+export function readInputFile(path: string): Input {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new UsageError(`${path}: no such file`);
+  }
+  if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is more than the ${MAX_INPUT_BYTES >> 20} MiB summarize reads`);
+  return { name: path, text: readFileSync(path, 'utf8') };
+}
+
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<Input> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of stream) {
+    const b = Buffer.isBuffer(c) ? c : Buffer.from(c as string);
+    n += b.length;
+    if (n > MAX_INPUT_BYTES) throw new UsageError(`stdin: more than the ${MAX_INPUT_BYTES >> 20} MiB summarize reads`);
+    chunks.push(b);
+  }
+  return { name: '-', text: Buffer.concat(chunks).toString('utf8') };
+}
+
+function parse(input: Input): unknown {
+  const t = input.text.trim();
+  if (t === '') throw new UsageError(`${input.name === '-' ? 'stdin' : input.name}: empty; pipe in kubectl get pods -l k6_cr=NAME -o json`);
+  try {
+    return t.startsWith('{') || t.startsWith('[') ? JSON.parse(t) : parseYaml(t, { maxAliasCount: 100 });
+  } catch (e) {
+    throw new UsageError(`${input.name === '-' ? 'stdin' : input.name}: not JSON or YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Every runner verdict in the inputs: pod lists give one per gated pod, other files one each. */
+export function runnersFrom(inputs: readonly Input[], match: GateMatch): { runners: RunnerVerdict[]; ignored: IgnoredPod[] } {
+  const runners: RunnerVerdict[] = [];
+  const ignored: IgnoredPod[] = [];
+  for (const input of inputs) {
+    const doc = parse(input);
+    const pods = podsOf(doc);
+    if (pods) {
+      const r = readPods(pods, match);
+      runners.push(...r.runners);
+      ignored.push(...r.ignored);
+    } else if (doc && typeof doc === 'object' && 'kind' in doc) {
+      throw new UsageError(`${input.name}: kind ${JSON.stringify((doc as { kind: unknown }).kind)} is neither a Pod list nor a verdict`);
+    } else {
+      runners.push(runnerFromVerdictFile(input.name, doc));
+    }
+  }
+  return { runners, ignored };
+}
