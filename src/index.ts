@@ -272,8 +272,11 @@ export function checkUrl(url: string | readonly string[], opts: CheckUrlOptions 
       }, net.engine, net.redactor)),
     );
     // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
-    const named = (u: string) => (checkerFor(u).http ? `${method} ${net.redactor.url(u)}` : net.redactor.url(u));
-    return drive({ plan, runner, target: urls.map(named).join(', '), opts, emit, net });
+    const shown = urls.map((u) => net.redactor.url(u));
+    const target = urls.every((u) => checkerFor(u).http)
+      ? `${method} ${shown.join(', ')}`
+      : urls.map((u, i) => (checkerFor(u).http ? `${method} ${shown[i]}` : shown[i])).join(', ');
+    return drive({ plan, runner, target, opts, emit, net });
   }, opts.onEvent);
 }
 

@@ -124,7 +124,7 @@ ${ptv.split('\n').map((l) => '    ' + l).join('\n')}
     ['connectivityCheck: {url: "http://a", method: get}',
       'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.method: "get" is not one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS (did you mean GET?)'],
     ['connectivityCheck: {url: "ftp://a"}',
-      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: "ftp://a" is not valid (URL to check: http(s):// (a request), tcp://host:port (the connect), tls://host:port (the TLS handshake), grpc(s)://host:port[/service] (health SERVING) or ws(s):// (the upgrade succeeds).)'],
+      'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: "ftp://a" is not valid (URL to check: http(s):// (a request), tcp://host:port (the connect), tls://host:port (the TLS handshake), grpc(s)://host:port[/service] (health SERVING) or ws(s):// (the upgrade succeeds))'],
     ['connectivityCheck: {url: "tcp://db"}',
       'testrun.yaml (document 2): spec.preTestValidation.connectivityCheck.url: tcp://db: a port is required (write it like tcp://db:5432)'],
     ['connectivityCheck: {url: "tcp://db:5432", expectedStatusCodes: [200]}',
