@@ -100,8 +100,12 @@ const guestMin = {
     Object.entries(guest.modules).map(([name, code]) => [name, transformSync(code, { minify: true, format: 'esm', target: 'es2022' }).code]),
   ),
 };
+// Embedded as a JSON string, parsed on first use: esbuild hoists an object-valued define into
+// a lazily initialised variable that a module outside its lazy wrappers never initialises
+// (the worker then looked for runtime/ on disk and failed from an empty folder).
+const guestDefine = JSON.stringify(JSON.stringify(guestMin));
 // The main thread only needs the module names (the worker bundle carries the sources).
-const guestNames = { ...guestMin, modules: {} };
+const guestNamesDefine = JSON.stringify(JSON.stringify({ ...guestMin, modules: {} }));
 const workerBuild = await build({
   ...common,
   entryPoints: [join(root, 'src', 'sandbox', 'worker-entry.ts')],
@@ -112,9 +116,9 @@ const workerBuild = await build({
   alias: { '@jitl/quickjs-wasmfile-release-sync/emscripten-module': join(variantDir, 'emscripten-module.cjs') },
   supported: { 'dynamic-import': false },
   define: {
-    // The op registry's main-thread entries import src/http/defaults (the version for User-Agent).
+    // The worker reads the version too (user agent, exec info): from here, not package.json.
     __K6P_VERSION__: JSON.stringify(pkg.version),
-    __K6P_GUEST_SOURCES__: JSON.stringify(guestMin),
+    __K6P_GUEST_SOURCES__: guestDefine,
     __K6P_QUICKJS_WASM_GZ_B64__: JSON.stringify(gzipSync(wasm, { level: 9 }).toString('base64')),
   },
 });
@@ -152,7 +156,7 @@ const builds: Promise<unknown>[] = [
     define: {
       'import.meta.url': '__k6pImportMetaUrl',
       __K6P_VERSION__: JSON.stringify(pkg.version),
-      __K6P_GUEST_SOURCES__: JSON.stringify(guestNames),
+      __K6P_GUEST_SOURCES__: guestNamesDefine,
       __K6P_WORKER_CODE__: JSON.stringify(workerCode),
       __K6P_EXAMPLES__: JSON.stringify(examples()),
       __K6P_SUCRASE_GZ_B64__: JSON.stringify(sucraseGzB64),
@@ -167,7 +171,7 @@ if (existsSync(libEntry)) {
   const libDefine = {
     __K6P_WORKER_CODE__: JSON.stringify(workerCode),
     __K6P_VERSION__: JSON.stringify(pkg.version),
-    __K6P_GUEST_SOURCES__: JSON.stringify(guestNames),
+    __K6P_GUEST_SOURCES__: guestNamesDefine,
     __K6P_EXAMPLES__: JSON.stringify(examples()),
   };
   for (const format of ['esm', 'cjs'] as const) {

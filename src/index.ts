@@ -1,27 +1,34 @@
-// The library API: what the CLI does, as functions.
+// The library API: what the CLI does, as functions — and what the CLI itself calls.
 //
 //   import { runOnce, poll, checkUrl, loadTestRun } from 'k6-preflight';
 //
 // Each call starts at once and returns a `PreflightRun`: await it for the typed result
 // (which carries the same status document the CLI prints), and/or iterate it with
-// `for await` for the events as they happen (requests, checks, attempts, conditions).
-// An `onEvent` callback sees the same events. Aborting `signal` cancels the running
-// attempt and ends the run with phase `Aborted` (the promise still resolves).
-// A broken script, manifest or option rejects with a `UsageError` or `ManifestError`
-// before anything is attempted (the CLI's exit code 2).
+// `for await` for the events as they happen (requests, checks, attempts, conditions,
+// notices). An `onEvent` callback sees the same events. Aborting `signal` cancels the
+// running attempt and ends the run with phase `Aborted` (the promise still resolves).
+// A broken script, manifest or option rejects before anything is attempted with an error
+// whose `code` is stable (src/errors.ts): `K6P_USAGE` or `K6P_MANIFEST` (the CLI's exit 2).
+import { allOf } from './attempt/all-of.js';
 import { prepareScriptAttempts } from './attempt/script-attempt.js';
 import { secretStoreFrom, type SecretStore } from './script/secret-sources.js';
 import type { AttemptEvent, AttemptResult, AttemptRunner } from './attempt/types.js';
 import { parseValidity } from './attempt/conn-check.js';
 import { checkableUrl, checkerFor, urlCheckRunner } from './attempt/url-check.js';
 import { UsageError } from './errors.js';
+import type { StatusReason } from './reasons.js';
+import type { CreateEngineOptions } from './http/engine.js';
+import { dumpExchange } from './http/debug-dump.js';
+import { lookupEgressIp } from './http/egress-ip.js';
 import { createRedactor, type Redactor } from './http/redact.js';
 import { forOutput } from './report/sanitize.js';
 import type { EngineOptions } from './http/types.js';
 import { loadManifestFile, parseManifestText } from './manifest/documents.js';
 import { findTestRun, type ValidationBlock, type ValidationSource } from './manifest/testrun.js';
-import { layerPlanInput, readTestRunValidation, scriptConfig } from './manifest/carriers.js';
-import { MAX_TIMEOUT_MS, parseDuration, tooLongForTimer } from './plan/duration.js';
+import { layerPlanInput, readTestRunValidation, scriptConfig, VALIDATION_ANNOTATION } from './manifest/carriers.js';
+import { parseExpectations, type ExpectationInput } from './plan/check.js';
+import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_METHOD, DEFAULT_PLAN } from './plan/defaults.js';
+import { humanDuration, MAX_TIMEOUT_MS, parseDuration, tooLongForTimer } from './plan/duration.js';
 import { DEFAULT_EXPECT, parseExpect, type StatusRange } from './plan/expect.js';
 import { planFromInput, type PlanInput, type SchedulePlan } from './plan/plan.js';
 import { runValidation, type DriverEvent } from './poll/driver.js';
@@ -32,8 +39,9 @@ import { statusForSingleAttempt } from './status/machine.js';
 import type { StatusDocument } from './status/types.js';
 import { VERSION } from './version.js';
 
-export { UsageError } from './errors.js';
+export { UsageError, ERROR_CODES, errorCode, exitCodeFor, isUsageError, type ErrorCode } from './errors.js';
 export { ManifestError } from './manifest/errors.js';
+export { ATTEMPT_REASONS, NETWORK_REASONS, STATUS_REASONS, isAttemptReason, type StatusReason } from './reasons.js';
 export { VERSION };
 export type { AttemptEvent, AttemptReason, AttemptResult, CheckTally, ConsoleRecord, RequestRecord } from './attempt/types.js';
 export type { Condition, ConditionType, Phase, StatusDocument, ValidationEvent } from './status/types.js';
@@ -42,9 +50,15 @@ export type { PlanInput, SchedulePlan } from './plan/plan.js';
 export type { EngineOptions } from './http/types.js';
 export type { ScriptSource } from './script/source.js';
 
-/** Everything a run reports while it goes: the driver's events and, inside attempts,
- *  requests, checks and console lines. */
-export type PreflightEvent = DriverEvent | AttemptEvent;
+/** Something worth telling a person (ignored load options, a timeout the deadline cuts …). */
+export interface NoticeEvent {
+  type: 'notice';
+  message: string;
+}
+
+/** Everything a run reports while it goes: the driver's events, notices and, inside
+ *  attempts, requests, checks and console lines. */
+export type PreflightEvent = DriverEvent | AttemptEvent | NoticeEvent;
 
 export interface CommonOptions {
   /** Aborting it cancels the running attempt; the result's phase is then `Aborted`. */
@@ -55,6 +69,12 @@ export interface CommonOptions {
   network?: Partial<EngineOptions>;
   /** Values masked wherever they would appear in output (URLs, messages, console). */
   secrets?: string[];
+  /** URL query parameter names to mask, beyond token, key, secret, password, signature … */
+  secretParams?: string[];
+  /** An echo endpoint asked once which address the outside sees; the answer goes in `status.runner`. */
+  egressIpUrl?: string;
+  /** Every request and response as text (headers; with `full`, bodies), secrets masked (`--http-debug`). */
+  httpDebug?: { full?: boolean; write(text: string): void };
 }
 
 export interface ScriptOptions extends CommonOptions {
@@ -81,7 +101,7 @@ export interface RunOnceResult {
   /** The status document, as `k6-preflight run -o json` prints it in its result line. */
   status: StatusDocument;
   attempt: AttemptResult;
-  /** Things worth telling a person (ignored load options, …). */
+  /** Things worth telling a person (ignored load options, …); also sent as `notice` events. */
   notices: string[];
 }
 
@@ -100,7 +120,7 @@ export interface PollResult {
   notices: string[];
 }
 
-export interface CheckUrlOptions extends CommonOptions {
+export interface CheckUrlOptions extends CommonOptions, ExpectationInput {
   /** Default GET. */
   method?: string;
   /** Expected status codes: `'200,204'`, `'200-299'` or a list. Default 200-399. */
@@ -182,22 +202,24 @@ export class PreflightRun<T> implements Promise<T>, AsyncIterable<PreflightEvent
 /** Runs a script once in a fresh sandbox: `k6-preflight run`. */
 export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): PreflightRun<RunOnceResult> {
   return new PreflightRun(async (emit) => {
-    const timeoutMs = durationOption('timeout', opts.timeout, 30_000);
+    const timeoutMs = durationOption('timeout', opts.timeout, DEFAULT_PLAN.timeoutMs);
+    const memoryLimitBytes = memoryLimit(opts);
     const source = scriptSource(script, opts.file);
-    const { redactor, engine } = network(opts);
-    const out = (e: PreflightEvent) => emit(forOutput(e, redactor));
-    const attempts = await prepareScriptAttempts({
-      source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs, engine, redactor, ...secretsOf(opts),
-    });
+    scriptConfig(source); // a preflight.yaml beside the script: its key picked the entry; a check there is refused
+    const net = await session(opts, emit);
+    const out = (e: PreflightEvent) => emit(forOutput(e, net.redactor));
+    const attempts = await prepareScriptAttempts({ source, env: { ...opts.env }, memoryLimitBytes, timeoutMs, engine: net.engine, redactor: net.redactor, ...secretsOf(opts, net.redactor) });
     const abort = new AbortController();
     const onAbort = () => abort.abort(opts.signal?.reason);
     if (opts.signal?.aborted) onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const attempt = await attempts.run({ attempt: 1, deadline: Date.now() + timeoutMs, signal: abort.signal, onEvent: out });
-      let status = statusForSingleAttempt(attempt, { target: source.origin });
-      if (abort.signal.aborted) status = { ...status, phase: 'Aborted', reason: 'Aborted', message: `aborted: ${reasonText(opts.signal?.reason)}` };
-      return forOutput({ passed: status.phase === 'Succeeded', status, attempt, notices: [...attempts.notices] }, redactor);
+      const notices = [...attempts.notices];
+      for (const n of notices) out({ type: 'notice', message: n });
+      let status = net.decorate(statusForSingleAttempt(attempt, { target: source.origin }));
+      if (abort.signal.aborted) status = { ...status, phase: 'Aborted', reason: 'Aborted', message: `${abortDetail(opts.signal?.reason)} during attempt 1` };
+      return forOutput({ passed: status.phase === 'Succeeded', status, attempt, notices }, net.redactor);
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
       await attempts.close();
@@ -211,38 +233,53 @@ export function poll(script: ScriptInput, opts: PollOptions = {}): PreflightRun<
     const source = scriptSource(script, opts.file);
     const config = scriptConfig(source);
     const plan = schedule(opts.schedule, opts.timeout, config);
+    const memoryLimitBytes = memoryLimit(opts);
     if (config && !config.enabled) {
       // preflight.yaml beside the script says enabled: false, as the CLI's poll honours it.
       const message = `preflight.yaml in ${source.origin} says enabled: false; validation skipped`;
+      emit({ type: 'notice', message });
       return { passed: true, skipped: true, status: skippedStatus(source.origin, message), notices: [message] };
     }
-    const { redactor, engine } = network(opts);
-    const attempts = await prepareScriptAttempts({
-      source, env: { ...opts.env }, memoryLimitBytes: memoryLimit(opts), timeoutMs: plan.timeoutMs, engine, redactor, ...secretsOf(opts),
-    });
+    const net = await session(opts, emit);
+    const attempts = await prepareScriptAttempts({ source, env: { ...opts.env }, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine: net.engine, redactor: net.redactor, ...secretsOf(opts, net.redactor) });
     try {
-      return await drive(plan, attempts.run, source.origin, opts, emit, () => attempts.notices);
+      return await drive({ plan, runner: attempts.run, target: source.origin, opts, emit, net, notices: () => attempts.notices });
     } finally {
       await attempts.close();
     }
   }, opts.onEvent);
 }
 
-/** Requests a URL on a schedule until it answers with an expected status: `k6-preflight check`. */
-export function checkUrl(url: string, opts: CheckUrlOptions = {}): PreflightRun<PollResult> {
+/**
+ * Requests one or more URLs on a schedule until each answers as expected (status, and any
+ * body, JSON or header expectations): `k6-preflight check`. With several URLs an attempt
+ * passes only when all do.
+ */
+export function checkUrl(url: string | readonly string[], opts: CheckUrlOptions = {}): PreflightRun<PollResult> {
   return new PreflightRun(async (emit) => {
     const plan = schedule(opts.schedule, opts.timeout);
-    const method = opts.method ?? 'GET';
-    const { redactor, engine } = network(opts);
-    const checker = asUsage(() => checkerFor(checkableUrl(url)));
+    const urls = (typeof url === 'string' ? [url] : [...url]).map(checkableUrl);
+    if (!urls.length) throw new UsageError('url: give at least one URL to check');
+    for (const u of urls) refuseInapplicable(u, opts);
+    const method = opts.method ?? DEFAULT_METHOD;
+    const expect = expectOption(opts.expect);
+    const expectations = parseExpectations(opts);
     const mcv = opts.minCertValidity;
-    const minCertValidityMs = typeof mcv === 'number' ? mcv : mcv !== undefined ? asUsage(() => parseValidity('minCertValidity', mcv)) : undefined;
-    const runner = urlCheckRunner(
-      { url, method, expect: expectOption(opts.expect), headers: { ...opts.headers }, ...(opts.body !== undefined ? { body: opts.body } : {}), ...(minCertValidityMs !== undefined ? { minCertValidityMs } : {}) },
-      engine,
-      redactor,
+    const minCertValidityMs = typeof mcv === 'number' ? mcv : mcv !== undefined ? parseValidity('min-cert-validity', mcv) : undefined;
+    const net = await session(opts, emit);
+    const runner = allOf(
+      urls.map((u) => urlCheckRunner({
+        url: u, method, expect, headers: { ...opts.headers }, expectations,
+        ...(opts.body !== undefined ? { body: opts.body } : {}),
+        ...(minCertValidityMs !== undefined ? { minCertValidityMs } : {}),
+      }, net.engine, net.redactor)),
     );
-    return drive(plan, runner, checker.http ? `${method} ${redactor.url(url)}` : redactor.url(url), opts, emit);
+    // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
+    const shown = urls.map((u) => net.redactor.url(u));
+    const target = urls.every((u) => checkerFor(u).http)
+      ? `${method} ${shown.join(', ')}`
+      : urls.map((u, i) => (checkerFor(u).http ? `${method} ${shown[i]}` : shown[i])).join(', ');
+    return drive({ plan, runner, target, opts, emit, net });
   }, opts.onEvent);
 }
 
@@ -253,7 +290,11 @@ export interface LoadTestRunOptions {
   configMaps?: string[];
   /** A folder the validation ConfigMap is mounted as (e.g. /test in a runner pod). */
   scriptsDir?: string;
+  /** The script's key in the ConfigMap, over the manifest's `file` (the CLI's --file). */
+  file?: string;
 }
+
+export type TestRunRunOptions = PollOptions & Pick<CheckUrlOptions, 'headers'>;
 
 export interface LoadedTestRun {
   testRun: { name?: string; namespace?: string; generation?: number };
@@ -270,9 +311,10 @@ export interface LoadedTestRun {
   script?: ScriptSource;
   /**
    * Runs the validation as `k6-preflight testrun` does. `schedule` fields override the
-   * manifest's. When validation is not enabled, resolves at once with `skipped: true`.
+   * manifest's. When validation is not enabled, resolves at once with `skipped: true`
+   * and a `Succeeded` status whose reason is `ValidationSkipped`.
    */
-  run(opts?: PollOptions & Pick<CheckUrlOptions, 'headers'>): PreflightRun<PollResult & { skipped: boolean }>;
+  run(opts?: TestRunRunOptions): PreflightRun<PollResult & { skipped: boolean }>;
 }
 
 /**
@@ -287,33 +329,48 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
   const { document: _doc, ...testRun } = v.testRun;
   const who = `TestRun ${testRun.namespace ? `${testRun.namespace}/` : ''}${testRun.name ?? '(unnamed)'}`;
   const source = v.enabled ? v.source : undefined;
-  const script = source?.kind === 'validationScript' ? configMapScriptSource(source.configMap, docs, { ...(opts.scriptsDir ? { scriptsDir: opts.scriptsDir } : {}), manifests: opts.configMaps ?? [] }) : undefined;
+  const script = source?.kind === 'validationScript'
+    ? configMapScriptSource(source.configMap, docs, {
+      ...(opts.scriptsDir ? { scriptsDir: opts.scriptsDir } : {}), manifests: opts.configMaps ?? [], ...(opts.file ? { file: opts.file } : {}),
+      // Where the ConfigMap was named, for a message when it is missing.
+      refPath: `${v.carrier === 'annotation' ? `metadata.annotations["${VALIDATION_ANNOTATION}"]` : 'spec.preTestValidation'}.validationScript.configMap.name`,
+    })
+    : undefined;
 
-  const run = (ro: PollOptions & Pick<CheckUrlOptions, 'headers'> = {}): PreflightRun<PollResult & { skipped: boolean }> =>
+  const run = (ro: TestRunRunOptions = {}): PreflightRun<PollResult & { skipped: boolean }> =>
     new PreflightRun(async (emit) => {
       if (!source) {
-        const status = skippedStatus(who);
-        return { passed: true, skipped: true, status, notices: [`${who}: ${v.carrier === undefined ? `no validation found (looked for ${v.looked.join(' and ')})` : 'validation is disabled (enabled: false)'}; validation skipped`] };
+        const why = v.carrier === undefined
+          ? `no validation found (looked for ${v.looked.join(' and ')})`
+          : v.enabled ? 'the validation is empty' : 'validation is disabled (enabled: false)';
+        const message = `${who}: ${why}; validation skipped`;
+        emit({ type: 'notice', message });
+        return { passed: true, skipped: true, status: skippedStatus(who, message), notices: [message] };
       }
       const over: PlanInput = { ...ro.schedule };
       if (ro.timeout !== undefined) over.timeout = typeof ro.timeout === 'number' ? `${ro.timeout}ms` : ro.timeout;
       const { input, names } = layerPlanInput(v, over);
-      const plan = asUsage(() => planFromInput(input, undefined, names));
-      const { redactor, engine } = network(ro);
+      const plan = planFromInput(input, undefined, names);
       const gen = testRun.generation;
       if (source.kind === 'connectivityCheck') {
+        const net = await session(ro, emit);
         const runner = urlCheckRunner(
-          { url: source.url, method: source.method, expect: source.expectedStatusCodes, headers: { ...ro.headers }, ...(source.minCertValidityMs !== undefined ? { minCertValidityMs: source.minCertValidityMs } : {}) },
-          engine,
-          redactor,
+          {
+            url: source.url, method: source.method, expect: source.expectedStatusCodes, headers: { ...ro.headers },
+            ...(source.minCertValidityMs !== undefined ? { minCertValidityMs: source.minCertValidityMs } : {}),
+          },
+          net.engine,
+          net.redactor,
         );
-        return { skipped: false, ...(await drive(plan, runner, `${who}: ${source.method} ${redactor.url(source.url)}`, ro, emit, undefined, gen)) };
+        // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
+        const target = checkerFor(source.url).http ? `${source.method} ${net.redactor.url(source.url)}` : net.redactor.url(source.url);
+        return { skipped: false, ...(await drive({ plan, runner, target: `${who}: ${target}`, opts: ro, emit, net, generation: gen })) };
       }
-      const attempts = await prepareScriptAttempts({
-        source: script!, env: { ...ro.env }, memoryLimitBytes: memoryLimit(ro), timeoutMs: plan.timeoutMs, engine, redactor, ...secretsOf(ro),
-      });
+      const memoryLimitBytes = memoryLimit(ro);
+      const net = await session(ro, emit);
+      const attempts = await prepareScriptAttempts({ source: script!, env: { ...ro.env }, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine: net.engine, redactor: net.redactor, ...secretsOf(ro, net.redactor) });
       try {
-        return { skipped: false, ...(await drive(plan, attempts.run, `${who}: ${script!.origin}`, ro, emit, () => attempts.notices, gen)) };
+        return { skipped: false, ...(await drive({ plan, runner: attempts.run, target: `${who}: ${script!.origin}`, opts: ro, emit, net, notices: () => attempts.notices, generation: gen })) };
       } finally {
         await attempts.close();
       }
@@ -332,22 +389,84 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
 
 // --- helpers ---------------------------------------------------------------------------
 
-async function drive(
-  plan: SchedulePlan,
-  runner: AttemptRunner,
-  target: string,
-  opts: CommonOptions,
-  emit: (e: PreflightEvent) => void,
-  notices?: () => Iterable<string>,
-  generation?: number,
-): Promise<PollResult> {
-  const redactor = network(opts).redactor;
-  const status = await runValidation({
-    plan, runner, target, onEvent: (e) => emit(forOutput(e, redactor)),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(generation !== undefined ? { generation } : {}),
-  });
-  return forOutput({ passed: status.phase === 'Succeeded', status, notices: [...(notices?.() ?? [])] }, redactor);
+/** What the status says about the runner itself: the address the outside sees. */
+interface RunnerInfo {
+  egressIp?: string;
+  egressIpError?: string;
+  egressIpUrl?: string;
+}
+
+/** One validation's redaction, engine settings and runner facts. */
+interface Session {
+  redactor: Redactor;
+  engine: CreateEngineOptions;
+  /** Adds the runner facts to a status document. */
+  decorate(status: StatusDocument): StatusDocument;
+}
+
+async function session(o: CommonOptions, emit: (e: PreflightEvent) => void): Promise<Session> {
+  const secrets = (o.secrets ?? []).filter(Boolean);
+  const secretParams = o.secretParams ?? [];
+  const redactor = createRedactor({ secretValues: secrets, secretParams });
+  const engine: CreateEngineOptions = { ...o.network, secretValues: secrets, ...(secretParams.length ? { secretParams } : {}) };
+  const runner: RunnerInfo = {};
+  if (o.egressIpUrl) {
+    // Once per validation; an echo that fails never fails the validation.
+    runner.egressIpUrl = redactor.url(o.egressIpUrl);
+    const r = await lookupEgressIp(o.egressIpUrl, engine);
+    if ('ip' in r) {
+      runner.egressIp = engine.egressIp = r.ip;
+      emit({ type: 'notice', message: `the outside sees this runner as ${r.ip} (asked ${runner.egressIpUrl}); that is the address an allowlist must hold` });
+    } else {
+      runner.egressIpError = redactor.text(r.error);
+      emit({ type: 'notice', message: `could not learn this runner's egress address from ${runner.egressIpUrl}: ${runner.egressIpError}` });
+    }
+  }
+  if (o.httpDebug) {
+    const { full = false, write } = o.httpDebug;
+    engine.onExchange = (res) => write(dumpExchange(res, redactor, full));
+  }
+  const hasRunner = Object.keys(runner).length > 0;
+  return { redactor, engine, decorate: (s) => (hasRunner ? { ...s, runner } : s) };
+}
+
+async function drive(d: {
+  plan: SchedulePlan;
+  runner: AttemptRunner;
+  target: string;
+  opts: CommonOptions;
+  emit: (e: PreflightEvent) => void;
+  net: Session;
+  notices?: () => Iterable<string>;
+  generation?: number;
+}): Promise<PollResult> {
+  const { plan, net } = d;
+  // Every event leaves through the sanitizer, with this validation's secrets masked.
+  const emit = (e: PreflightEvent) => d.emit(forOutput(e, net.redactor));
+  const shown = new Set<string>();
+  const showNotices = () => {
+    for (const n of d.notices?.() ?? []) if (!shown.has(n)) (shown.add(n), emit({ type: 'notice', message: n }));
+  };
+  if (plan.timeoutMs > plan.maxDurationMs) {
+    const t = humanDuration(plan.timeoutMs);
+    const m = humanDuration(plan.maxDurationMs);
+    const message = `timeout ${t} is per attempt and longer than max duration ${m}: the ${m} deadline ends the run, cutting an attempt still running then`;
+    shown.add(message);
+    emit({ type: 'notice', message });
+  }
+  const status = net.decorate(
+    await runValidation({
+      plan, runner: d.runner, target: d.target,
+      onEvent: (e) => {
+        if (e.type === 'attempt') showNotices();
+        emit(e.type === 'status' ? { ...e, status: net.decorate(e.status) } : e);
+      },
+      ...(d.opts.signal ? { signal: d.opts.signal } : {}),
+      ...(d.generation !== undefined ? { generation: d.generation } : {}),
+    }),
+  );
+  showNotices();
+  return forOutput({ passed: status.phase === 'Succeeded', status, notices: [...shown] }, net.redactor);
 }
 
 function scriptSource(script: ScriptInput, file?: string): ScriptSource {
@@ -360,14 +479,11 @@ function scriptSource(script: ScriptInput, file?: string): ScriptSource {
   return { origin: name, files, entry: name };
 }
 
-function secretsOf(o: ScriptOptions): { secrets?: SecretStore } {
+/** `k6/secrets` sources; the values they already hold are masked from the start. */
+function secretsOf(o: ScriptOptions, redactor: Redactor): { secrets?: SecretStore } {
   const store = secretStoreFrom(o.secretSources ?? []);
+  for (const v of store?.knownValues() ?? []) if (v) redactor.addSecret(v);
   return store ? { secrets: store } : {};
-}
-
-function network(o: CommonOptions): { redactor: Redactor; engine: Partial<EngineOptions> } {
-  const secrets = (o.secrets ?? []).filter(Boolean);
-  return { redactor: createRedactor({ secretValues: secrets }), engine: { ...o.network, secretValues: secrets } };
 }
 
 function schedule(input: PlanInput | undefined, timeout: string | number | undefined, config?: ValidationBlock): SchedulePlan {
@@ -375,30 +491,40 @@ function schedule(input: PlanInput | undefined, timeout: string | number | undef
   if (timeout !== undefined) i.timeout = typeof timeout === 'number' ? `${timeout}ms` : timeout;
   // A preflight.yaml beside the script gives the schedule; options win field by field.
   const { input: layered, names } = layerPlanInput(config, i);
-  return asUsage(() => planFromInput(layered, undefined, names));
+  return planFromInput(layered, undefined, names);
 }
 
-/** Plan and duration problems are usage errors, as in the CLI (exit 2). */
-function asUsage<R>(fn: () => R): R {
-  try {
-    return fn();
-  } catch (e) {
-    const name = (e as Error)?.name;
-    if (name === 'PlanError' || name === 'DurationError' || name === 'ExpectError') throw new UsageError((e as Error).message);
-    throw e;
+/** Options that mean nothing for a URL's scheme are refused rather than silently ignored
+ *  (named as the CLI flags they come from). */
+function refuseInapplicable(url: string, o: CheckUrlOptions): void {
+  const checker = checkerFor(url);
+  const scheme = new URL(url).protocol;
+  if (!checker.http) {
+    const given: [string, boolean][] = [
+      ['--expect', o.expect !== undefined],
+      ['--header', Object.keys(o.headers ?? {}).length > 0],
+      ['--body', o.body !== undefined],
+      ['--method', o.method !== undefined],
+      ['--expect-body', o.expectBody !== undefined],
+      ['--expect-json', Array.isArray(o.expectJson) ? o.expectJson.length > 0 : !!o.expectJson && Object.keys(o.expectJson).length > 0],
+      ['--expect-header', Array.isArray(o.expectHeader) ? o.expectHeader.length > 0 : !!o.expectHeader && Object.keys(o.expectHeader).length > 0],
+    ];
+    const httpOnly = given.filter(([, g]) => g).map(([f]) => f);
+    if (httpOnly.length) throw new UsageError(`${httpOnly.join(', ')}: only for http:// and https:// checks, not ${scheme}//`);
   }
+  if (o.minCertValidity !== undefined && !checker.certificate) throw new UsageError(`--min-cert-validity: only for tls:// checks, not ${scheme}//`);
 }
 
 function durationOption(name: string, v: string | number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
-  const ms = typeof v === 'number' ? v : asUsage(() => parseDuration(v));
+  const ms = typeof v === 'number' ? v : parseDuration(v);
   if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`${name}: must be a positive duration, got ${JSON.stringify(v)}`);
   if (ms > MAX_TIMEOUT_MS) throw new UsageError(`${name}: ${tooLongForTimer(String(v))}`);
   return ms;
 }
 
 function memoryLimit(o: ScriptOptions): number {
-  const n = o.memoryLimitBytes ?? 64 * 1024 * 1024;
+  const n = o.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
   if (!Number.isFinite(n) || n < MIN_MEMORY_BYTES) throw new UsageError(`memoryLimitBytes: at least ${MIN_MEMORY_BYTES} (16 MiB)`);
   return n;
 }
@@ -412,17 +538,18 @@ function expectOption(e: CheckUrlOptions['expect']): StatusRange[] {
   }
 }
 
-function reasonText(r: unknown): string {
+/** What stopped a run, as the driver words it: a string reason, an Error's message, else "aborted". */
+function abortDetail(r: unknown): string {
   if (typeof r === 'string' && r) return r;
   if (r instanceof Error && r.message && r.name !== 'AbortError') return r.message;
-  return 'signal aborted';
+  return 'aborted';
 }
 
-function skippedStatus(who: string, message = `${who}: validation skipped (no validation block, or enabled: false)`): StatusDocument {
+function skippedStatus(who: string, message: string): StatusDocument {
   const now = new Date().toISOString();
   return {
     phase: 'Succeeded', target: who, attempts: 0, consecutivePasses: 0, consecutiveFailures: 0, lastAttempt: null,
-    reason: 'ValidationSkipped', message,
+    reason: 'ValidationSkipped' satisfies StatusReason, message,
     conditions: [], history: [], startedAt: now, finishedAt: now, schedule: null,
   };
 }

@@ -157,7 +157,7 @@ describe('through the CLI (flags override the carriers)', () => {
       writeFileSync(join(dir, 'preflight.yaml'), 'polling:\n  interval: 5s\n');
       const f = await cli(['poll', dir, '--interval', '10']);
       assert.equal(f.code, 2);
-      assert.match(f.stderr, /--interval: "10" is not a duration/);
+      assert.match(f.stderr, /--interval "10": not a duration/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -158,7 +158,7 @@ describe('deadline cause and poll timeouts (CLI end to end)', () => {
     const dir = folder({ 'validate.js': "import http from 'k6/http';\nexport default function () { http.get(__ENV.B + '/hang'); }\n" });
     const r = await cli(['poll', join(dir, 'validate.js'), '-e', `B=${srv.url}`, '--timeout', '1s', '--interval', '1500ms', '--max-duration', '2s']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /failed ScriptTimeout in [\d.]+m?s: the attempt ran past its 1s timeout; in flight: GET http:\/\/127\.0\.0\.1:\d+\/hang \(waiting for the response headers, \d+ms\)/);
+    assert.match(r.stdout, /failed ScriptTimeout in [\d.]+m?s: the attempt ran past its 1s timeout( in default\(\) at validate\.js:2:\d+)?; in flight: GET http:\/\/127\.0\.0\.1:\d+\/hang \(waiting for the response headers, \d+ms\)/);
     assert.doesNotMatch(r.stdout, /the attempt was cancelled/);
   });
 

@@ -115,7 +115,7 @@ describe('summarize a Pod list', () => {
     assert.equal(r.code, 1, r.stderr);
     const out = r.stdout;
     assert.match(out, /^1 of 3 runners passed validation \(1 blocked, 1 pending\)\n/);
-    // refused: the connection never had a local address, so the pod IP is the source
+    // refused: the engine still names the local address the connect left from (127.0.0.1 here)
     assert.match(out, /BLOCKED load\/api-load-test-2-bbbbb\n {2}node node-b \(10\.0\.0\.2\), pod IP 10\.244\.2\.9, source 127\.0\.0\.1:\d+, egress 203\.0\.113\.7\n {2}ConnectionRefused \(DeadlineExceeded, \d+ attempts\): no passing attempt within 1s/);
     assert.match(out, /PENDING load\/api-load-test-3-ccccc\n.*\n {2}StillValidating: validating since 2026-12-01T10:00:01Z/);
     assert.match(out, /passed: load\/api-load-test-1-aaaaa on node-a via 203\.0\.113\.7/);

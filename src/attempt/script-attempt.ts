@@ -99,7 +99,8 @@ async function runOne(
   let engine: HttpEngine | undefined;
   const inflight = new AbortController();
   const abortInflight = () => inflight.abort();
-  ctx.signal.addEventListener('abort', abortInflight, { once: true });
+  if (ctx.signal.aborted) abortInflight(); // aborted before it started (the abort event has already fired)
+  else ctx.signal.addEventListener('abort', abortInflight, { once: true });
 
   // Requests queue for k6's batch/batchPerHost slots and draw on one response-bytes budget.
   let queue: RequestQueue | undefined;

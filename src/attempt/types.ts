@@ -1,18 +1,11 @@
 // What one attempt produces. The polling driver, the status document and the
 // reporters all read this shape; the field names are part of the JSON output.
-import type { NetworkReason, Timings } from '../http/types.js';
+import type { NetworkReason } from '../reasons.js';
+import type { Timings } from '../http/types.js';
 
-/** Every reason an attempt can fail with (stable, CamelCase, valid as a Kubernetes condition reason). */
-export type AttemptReason =
-  | NetworkReason
-  | 'CheckFailed'
-  | 'ScriptFailed'
-  | 'ScriptTimeout'
-  | 'MemoryLimitExceeded'
-  | 'StackOverflow'
-  | 'UnexpectedStatus'
-  | 'CertificateExpiresSoon'
-  | 'Cancelled';
+/** Every reason an attempt can fail with: listed in src/reasons.ts. */
+export type { AttemptReason } from '../reasons.js';
+import type { AttemptReason } from '../reasons.js';
 
 export interface CheckTally {
   name: string;

@@ -6,6 +6,7 @@ import type { EngineOptions, HttpRequest } from '../http/types.js';
 import { defaultEngineOptions } from '../http/defaults.js';
 import { formatExpect, statusExpected, type StatusRange } from '../plan/expect.js';
 import { UsageError } from '../errors.js';
+import { evaluateExpectations, hasExpectations, type ResponseExpectations } from '../plan/check.js';
 import { tcpCheckRunner, tlsCheckRunner, validateConnUrl } from './conn-check.js';
 import { requestRecord } from './request-record.js';
 import { endedByTimerOrCancel, inFlightText, markCutShort, stageOf } from './cut-short.js';
@@ -20,6 +21,8 @@ export interface UrlCheck {
   expect: readonly StatusRange[];
   headers: Record<string, string>;
   body?: string;
+  /** Beyond the status: body, JSON and header expectations (src/plan/check.ts). */
+  expectations?: ResponseExpectations;
   /** tls://: fail when the server certificate expires sooner than this (ms). */
   minCertValidityMs?: number;
 }
@@ -139,7 +142,15 @@ export function httpCheckRunner(check: UrlCheck, engineFlags: CreateEngineOption
         return { ...base, outcome: 'failed', reason: res.failure.reason, message: `${target} failed: ${res.failure.message}` } satisfies AttemptResult;
       }
       if (statusExpected(check.expect, res.status)) {
-        return { ...base, outcome: 'passed', message: `${target} → ${res.status_text || res.status} (expected ${formatExpect(check.expect)})` };
+        const seen = `${target} → ${res.status_text || res.status}`;
+        if (!hasExpectations(check.expectations)) return { ...base, outcome: 'passed', message: `${seen} (expected ${formatExpect(check.expect)})` };
+        // Each expectation is a named check, reported like a script's.
+        const results = evaluateExpectations(check.expectations!, res);
+        for (const r of results) ctx.onEvent?.({ type: 'check', attempt: ctx.attempt, name: r.name, group: '', passed: r.passed });
+        const checks = results.map((r) => ({ name: r.name, group: '', passes: r.passed ? 1 : 0, fails: r.passed ? 0 : 1 }));
+        const failed = results.filter((r) => !r.passed);
+        if (!failed.length) return { ...base, checks, outcome: 'passed', message: `${seen}, ${results.length} expectation${results.length > 1 ? 's' : ''} met` };
+        return { ...base, checks, outcome: 'failed', reason: 'CheckFailed', message: redactor.text(`${seen}: ${failed.map((r) => r.detail).join('; ')}`) };
       }
       const seenAs = options.egressIp ? `; the target sees this runner as ${options.egressIp}` : '';
       const hint = res.status === 403 || res.status === 401

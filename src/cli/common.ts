@@ -1,72 +1,73 @@
-// What every command does around its work: build the reporter, redactor and engine
-// settings from flags, turn SIGINT/SIGTERM into a clean abort, map errors to exit codes.
-import { secretStoreFrom, type SecretStore } from '../script/secret-sources.js';
-import { UsageError } from '../errors.js';
+// What every command does around the library call: turn flags into library options, attach
+// the reporter, status file and termination log as consumers of the run's events, turn
+// SIGINT/SIGTERM into a clean abort, and map errors to exit codes (by their stable `code`).
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { EXIT_FAILED, EXIT_OK, exitCodeFor, isUsageError } from '../errors.js';
+import type { CommonOptions, PreflightEvent, PreflightRun } from '../index.js';
 import { createRedactor, type Redactor } from '../http/redact.js';
-import type { CreateEngineOptions } from '../http/engine.js';
-import { lookupEgressIp } from '../http/egress-ip.js';
-import { ManifestError } from '../manifest/errors.js';
 import { jsonReporter, textReporter, type Reporter } from '../report/reporter.js';
 import { textField } from '../report/sanitize.js';
-import { createStyle, useColor } from '../report/style.js';
-import { engineFlags, envFrom, type NetworkFlagValues, type ScriptFlagValues } from './flags.js';
+import { createStatusFileWriter } from '../report/status-file.js';
+import { createStyle, useColor, type Style } from '../report/style.js';
+import { defaultTerminationLogPath, writeTerminationLog } from '../report/termination-log.js';
+import type { StatusDocument } from '../status/types.js';
+import { engineFrom, type NetworkFlagValues } from './flags.js';
+import { gate, runGated } from './gate.js';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
 
 export interface OutputFlagValues {
   output: 'text' | 'json';
-  color?: boolean;
+  quiet?: boolean;
+  color?: boolean | undefined;
+}
+
+/** FORCE_COLOR as Node reads it: set and not `0`/`false` forces colour on; `0`/`false` off. */
+export function forcedColor(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
+  const v = env.FORCE_COLOR;
+  if (v === undefined) return undefined;
+  return !(v === '0' || v.toLowerCase() === 'false');
+}
+
+/** The verdict line alone (`--quiet`). */
+function quietTextReporter(style: Style, redactor?: Redactor): Reporter {
+  return {
+    event() {},
+    notice() {},
+    result(status) {
+      const ok = status.phase === 'Succeeded';
+      const message = status.schedule === null && status.lastAttempt ? status.lastAttempt.message : status.message;
+      const text = textField(redactor ? redactor.text(message) : message);
+      process.stdout.write(`${ok ? style.ok(status.phase) : `${style.bad(status.phase)} ${style.bold(status.reason)}`}: ${text}\n`);
+    },
+    close() {},
+  };
 }
 
 /** The reporter for stdout; `redactor` masks the validation's secrets in everything it prints. */
 export function makeReporter(f: OutputFlagValues, live: boolean, redactor?: Redactor): Reporter {
-  if (f.output === 'json') return jsonReporter(process.stdout, redactor);
-  return textReporter(process.stdout, createStyle(useColor(process.stdout, f.color)), { live, ...(redactor ? { redactor } : {}) });
-}
-
-/** What the status says about the runner itself: the address the outside sees. */
-export interface RunnerInfo {
-  egressIp?: string;
-  egressIpError?: string;
-  egressIpUrl?: string;
-}
-
-export interface Prepared {
-  env: Record<string, string>;
-  redactor: Redactor;
-  engine: CreateEngineOptions;
-  runner: RunnerInfo;
-  /** `k6/secrets` sources from --secret-source (their values already in the redactor). */
-  secrets?: SecretStore;
-}
-
-export async function prepareCommon(f: ScriptFlagValues & NetworkFlagValues): Promise<Prepared> {
-  const { env, secrets } = envFrom(f);
-  const redactor = createRedactor({ secretValues: secrets, secretParams: f.secretParam });
-  const engine: CreateEngineOptions = await engineFlags(f, secrets, f.secretParam);
-  const secretStore = secretStoreFrom(f.secretSource ?? []);
-  for (const v of secretStore?.knownValues() ?? []) if (v) redactor.addSecret(v);
-  const runner: RunnerInfo = {};
-  if (f.egressIpUrl) {
-    // Once per validation; an echo that fails never fails the validation.
-    runner.egressIpUrl = redactor.url(f.egressIpUrl);
-    const r = await lookupEgressIp(f.egressIpUrl, engine);
-    if ('ip' in r) runner.egressIp = engine.egressIp = r.ip;
-    else runner.egressIpError = redactor.text(r.error);
+  if (f.output === 'json') {
+    const json = jsonReporter(process.stdout, redactor);
+    return f.quiet ? { event() {}, notice() {}, result: (s, how) => json.result(s, how), close: () => json.close() } : json;
   }
-  return { env, redactor, engine, runner, ...(secretStore ? { secrets: secretStore } : {}) };
+  const style = createStyle(useColor(process.stdout, f.color ?? forcedColor()));
+  return f.quiet ? quietTextReporter(style, redactor) : textReporter(process.stdout, style, { live, ...(redactor ? { redactor } : {}) });
 }
 
-/** Adds the runner facts to a status document, and says them once to the person. */
-export function withRunner<T extends object>(status: T, runner: RunnerInfo): T {
-  return Object.keys(runner).length ? { ...status, runner } : status;
+/** The redactor of a validation's secrets, as the library builds it, for the CLI's own sinks. */
+export function redactorFor(o: Pick<CommonOptions, 'secrets' | 'secretParams'>): Redactor {
+  return createRedactor({ secretValues: (o.secrets ?? []).filter(Boolean), secretParams: o.secretParams ?? [] });
 }
 
-export function announceRunner(reporter: Reporter, runner: RunnerInfo): void {
-  if (runner.egressIp) reporter.notice(`the outside sees this runner as ${runner.egressIp} (asked ${runner.egressIpUrl}); that is the address an allowlist must hold`);
-  else if (runner.egressIpError) reporter.notice(`could not learn this runner's egress address from ${runner.egressIpUrl}: ${runner.egressIpError}`);
+/** Network, secrets and debug options for the library, from the flags every attempt has. */
+export async function networkOptions(f: NetworkFlagValues & { secretParam?: string[] }, secrets: string[] = []): Promise<CommonOptions> {
+  return {
+    network: await engineFrom(f),
+    secrets,
+    ...(f.secretParam?.length ? { secretParams: f.secretParam } : {}),
+    ...(f.egressIpUrl ? { egressIpUrl: f.egressIpUrl } : {}),
+    ...(f.httpDebug ? { httpDebug: { full: f.httpDebug === 'full', write: (t: string) => void process.stderr.write(t) } } : {}),
+  };
 }
 
 /** An AbortController that SIGINT/SIGTERM abort; `code()` is 130/143 once a signal came. */
@@ -93,22 +94,66 @@ export function signalAbort(): { signal: AbortSignal; code(): number | undefined
   };
 }
 
+export interface Consumers {
+  reporter: Reporter;
+  /** Keep the status document here (`--status-file`). */
+  statusFile?: string | undefined;
+  /** `undefined`: the default (/dev/termination-log in a pod); `false`: none. */
+  terminationLog?: string | false | undefined;
+  /** Masks the validation's secrets in the status file and the termination message. */
+  redactor?: Redactor | undefined;
+}
+
+/**
+ * Starts a library run with a signal that SIGINT/SIGTERM abort, feeds its events to the
+ * consumers, and ends with the verdict: the exit code (0 passed, 1 failed, 130/143 stopped).
+ */
+export async function consume(
+  start: (o: { signal: AbortSignal; onEvent: (e: PreflightEvent) => void }) => PreflightRun<{ passed: boolean; status: StatusDocument; skipped?: boolean }>,
+  out: Consumers,
+): Promise<number> {
+  const { reporter } = out;
+  const statusFile = out.statusFile ? createStatusFileWriter(out.statusFile, (e) => reporter.notice(`status file: ${e.message}`), out.redactor) : undefined;
+  const sig = signalAbort();
+  try {
+    const { passed, status, skipped } = await start({
+      signal: sig.signal,
+      onEvent: (e) => {
+        if (e.type === 'notice') return reporter.notice(e.message);
+        if (e.type === 'status') statusFile?.write(e.status);
+        reporter.event(e);
+      },
+    });
+    statusFile?.write(status);
+    const termPath = out.terminationLog === false ? undefined : (out.terminationLog ?? defaultTerminationLogPath());
+    if (termPath) {
+      const err = writeTerminationLog(termPath, status, undefined, out.redactor);
+      if (err && out.terminationLog) reporter.notice(`termination log ${termPath}: ${err.message}`);
+    }
+    reporter.result(status, { skipped: !!skipped });
+    return sig.code() ?? (passed ? EXIT_OK : EXIT_FAILED);
+  } finally {
+    reporter.close();
+    sig.dispose();
+  }
+}
+
 /** Runs a command body and maps what it throws to an exit code with a clear message. */
 export async function guard(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ManifestError) {
-      // The message can quote the script or manifest: shown inert.
-      process.stderr.write(`k6-preflight: ${textField(err.message)}\n`);
-      return EXIT_USAGE;
-    }
-    const e = err as Error;
-    if (e?.name === 'DurationError' || e?.name === 'PlanError' || e?.name === 'ExpectError') {
-      process.stderr.write(`k6-preflight: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    process.stderr.write(`k6-preflight: internal error: ${textField(String(e?.stack ?? e))}\n`);
-    return EXIT_FAILED;
+    // The message can quote the script or manifest: shown inert.
+    if (isUsageError(err)) process.stderr.write(`k6-preflight: ${textField((err as Error).message)}\n`);
+    else process.stderr.write(`k6-preflight: internal error: ${textField(String((err as Error)?.stack ?? err))}\n`);
+    return exitCodeFor(err);
   }
+}
+
+/** The typed arguments a command's builder declares (coerced values included). */
+export type ArgsOf<B extends (y: Argv) => Argv<any>> = ArgumentsCamelCase<ReturnType<B> extends Argv<infer T> ? T : never>;
+
+/** After a validation: its exit code, or, when it passed and a command was given after `--`, that command's. */
+export async function thenRun(code: number): Promise<number> {
+  return code === EXIT_OK && gate.command.length ? runGated(gate.command) : code;
 }

@@ -22,7 +22,7 @@ import { digestAuth } from './digest.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { REDIRECT_STATUSES, redirectMethod, redirectReferer, sameOrSubdomain } from './redirects.js';
 import { emptyTimings, hopTimings } from './timings.js';
-import type { EngineOptions, HttpEngine, HttpRequest } from './types.js';
+import type { EngineOptions, HttpEngine, HttpRequest, HttpResponse } from './types.js';
 import { k6Response } from '../sandbox/ops/http-response.js';
 
 /** Engine options plus what the engine may add to messages. */
@@ -31,6 +31,8 @@ export interface CreateEngineOptions extends Partial<EngineOptions> {
   egressIp?: string;
   /** Sees every response body chunk of every request (a per-attempt byte budget hooks in here). */
   onResponseBytes?: ResponseBytesHook;
+  /** Sees every finished request with its response (`--http-debug`); what it throws is ignored. */
+  onExchange?: (res: HttpResponse) => void;
 }
 
 const now = () => performance.now();
@@ -230,10 +232,22 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
     return ex;
   }
 
+  // --http-debug sees every exchange, a script's as well as the built-in check's, in k6's shape.
+  const observed = async (req: HttpRequest, signal?: AbortSignal, budget?: BodyBytesLease): Promise<Exchange> => {
+    const ex = await exchange(req, signal, budget);
+    try {
+      options.onExchange?.(k6Response(ex, req.responseType));
+    } catch {
+      // a debug printer must not break a request
+    }
+    return ex;
+  };
+  const exchangeOut = options.onExchange ? observed : exchange;
+
   return {
-    exchange,
+    exchange: exchangeOut,
     async request(req, signal, budget) {
-      return k6Response(await exchange(req, signal, budget), req.responseType);
+      return k6Response(await exchangeOut(req, signal, budget), req.responseType);
     },
     newJar: () => jars.newJar(),
     jarCookiesForURL: (jar, url) => jars.cookiesForURL(jar, url),

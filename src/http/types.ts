@@ -6,17 +6,8 @@ import type { BodyBytesLease } from './body-budget.js';
 import type { Exchange } from './exchange.js';
 
 /** Stable CamelCase failure reasons. They appear in status documents: part of the API. */
-export type NetworkReason =
-  | 'DNSLookupFailed'
-  | 'ConnectionRefused'
-  | 'ConnectTimeout'
-  | 'ConnectionReset'
-  | 'TLSHandshakeFailed'
-  | 'RequestTimeout'
-  | 'EgressDenied'
-  | 'ProxyFailed'
-  | 'ResponseTooLarge'
-  | 'NetworkError';
+export type { NetworkReason } from '../reasons.js';
+import type { NetworkReason } from '../reasons.js';
 
 /** One request, already normalised by the caller (k6 param rules applied). */
 export interface HttpRequest {

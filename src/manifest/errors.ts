@@ -1,5 +1,6 @@
 // Manifest errors name where the problem is: the file, the document inside it and
 // the field path, then what is wrong and how to write it instead.
+import { ERROR_CODES } from '../errors.js';
 
 /** Where a value came from. `document` and `item` are 1-based. */
 export interface ManifestLocation {
@@ -14,6 +15,8 @@ export interface ManifestLocation {
 
 export class ManifestError extends Error {
   override readonly name = 'ManifestError';
+  /** Stable across builds: the exit code comes from it (src/errors.ts). */
+  readonly code = ERROR_CODES.manifest;
   readonly file?: string;
   readonly document?: number;
   readonly item?: number;

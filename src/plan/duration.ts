@@ -3,7 +3,10 @@
 // μs, ms, s, m, h. "0" is the only number accepted without a unit. Values are exact
 // int64 nanoseconds (as in Go); the helpers below convert to milliseconds.
 
-export class DurationError extends Error {
+import { UsageError } from '../errors.js';
+
+/** A usage error (exit 2) wherever it reaches the user. */
+export class DurationError extends UsageError {
   override readonly name = 'DurationError';
 }
 

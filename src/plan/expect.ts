@@ -4,12 +4,13 @@
 
 export type StatusRange = readonly [lo: number, hi: number];
 
-export class ExpectError extends Error {
+import { UsageError } from '../errors.js';
+import { DEFAULT_EXPECT_TEXT } from './defaults.js';
+
+export class ExpectError extends UsageError {
   override readonly name = 'ExpectError';
 }
 
-/** The default, as k6 and Kubernetes probes see success: 200–399. */
-export const DEFAULT_EXPECT: readonly StatusRange[] = [[200, 399]];
 
 const MIN = 100;
 const MAX = 599;
@@ -75,3 +76,6 @@ export function statusExpected(ranges: readonly StatusRange[], status: number): 
 export function formatExpect(ranges: readonly StatusRange[]): string {
   return ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(',');
 }
+
+/** The default, as k6 and Kubernetes probes see success: 200–399 (src/plan/defaults.ts). */
+export const DEFAULT_EXPECT: readonly StatusRange[] = parseExpect(DEFAULT_EXPECT_TEXT);

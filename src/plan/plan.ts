@@ -1,8 +1,10 @@
 // The schedule of one validation: how often, how long, and when to give up.
 // Flag values and manifest fields both end up here; `planFromInput` parses and
 // validates, naming the flag or field that is wrong.
+import { UsageError } from '../errors.js';
+import { DEFAULT_PLAN } from './defaults.js';
 import { DurationError, formatDuration, MAX_TIMEOUT_MS, parseDuration } from './duration.js';
-import { ATTEMPT_REASONS, isAttemptReason } from './reasons.js';
+import { ATTEMPT_REASONS, isAttemptReason } from '../reasons.js';
 
 export type Backoff = 'constant' | 'linear' | 'exponential';
 export const BACKOFFS: readonly Backoff[] = ['constant', 'linear', 'exponential'];
@@ -29,18 +31,8 @@ export interface SchedulePlan {
   failFastOn: string[];
 }
 
-export const DEFAULT_PLAN: Readonly<SchedulePlan> = Object.freeze({
-  intervalMs: 15_000,
-  backoff: 'constant',
-  factor: 1.5,
-  maxIntervalMs: 120_000,
-  jitter: 0.1,
-  maxDurationMs: 30 * 60_000,
-  successThreshold: 1,
-  timeoutMs: 30_000,
-  initialDelayMs: 0,
-  failFastOn: [] as string[],
-});
+/** The defaults live in ./defaults.ts with every other default. */
+export { DEFAULT_PLAN };
 
 /** Raw values as flags or a manifest give them (strings, or numbers for numeric fields). */
 export interface PlanInput {
@@ -73,7 +65,7 @@ export const PLAN_FLAGS: Record<PlanField, string> = {
   failFastOn: '--fail-fast-on',
 };
 
-export class PlanError extends Error {
+export class PlanError extends UsageError {
   override readonly name = 'PlanError';
   constructor(
     /** The flag or field path the problem is about. */

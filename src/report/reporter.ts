@@ -11,7 +11,8 @@ import type { Style } from './style.js';
 export interface Reporter {
   event(e: DriverEvent | AttemptEvent): void;
   notice(text: string): void;
-  result(status: StatusDocument): void;
+  /** The verdict; `skipped` when nothing ran because the configuration disabled it. */
+  result(status: StatusDocument, how?: { skipped?: boolean }): void;
   /** Stops timers (the TTY countdown). */
   close(): void;
 }
@@ -82,8 +83,9 @@ export function jsonReporter(target: Sink, redactor?: Redactor): Reporter {
       }
     },
     notice: (text) => line({ type: 'notice', message: text }),
-    result(status) {
-      line({ type: 'result', status });
+    result(status, how) {
+      // A skip says so on the result line, with why, beside the (ValidationSkipped) status.
+      line({ type: 'result', ...(how?.skipped ? { skipped: true, message: status.message } : {}), status });
       out.flush();
     },
     close: () => out.flush(),

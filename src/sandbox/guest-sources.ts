@@ -6,7 +6,8 @@ import { join, relative, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { HTML_ENGINE_MODULE, bundleHtmlEngine } from './html-engine.js';
 
-declare const __K6P_GUEST_SOURCES__: GuestSources | undefined;
+/** The bundle's embedded sources, as JSON text (see scripts/build.ts). */
+declare const __K6P_GUEST_SOURCES__: string | undefined;
 
 export interface GuestSources {
   /** module name → source */
@@ -20,7 +21,7 @@ let cached: GuestSources | undefined;
 
 export function guestSources(): GuestSources {
   if (cached) return cached;
-  if (typeof __K6P_GUEST_SOURCES__ !== 'undefined') return (cached = __K6P_GUEST_SOURCES__);
+  if (typeof __K6P_GUEST_SOURCES__ !== 'undefined') return (cached = JSON.parse(__K6P_GUEST_SOURCES__) as GuestSources);
   return (cached = readGuestSources(join(packageRoot(), 'runtime')));
 }
 

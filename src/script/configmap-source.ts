@@ -17,7 +17,7 @@ export interface ConfigMapScriptOptions {
 }
 
 export function configMapScriptSource(ref: { name: string; file?: string }, docs: readonly ManifestDoc[], o: ConfigMapScriptOptions = {}): ScriptSource {
-  const wanted = ref.file ?? o.file;
+  const wanted = o.file ?? ref.file; // flags override the manifest
   if (o.scriptsDir) return loadScriptSource(o.scriptsDir, wanted);
   const all = [...docs, ...(o.manifests ?? []).flatMap((f) => loadManifestFile(f))];
   const cm = requireConfigMap(all, ref.name, o.refPath ?? 'spec.preTestValidation.validationScript.configMap.name');

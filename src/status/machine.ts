@@ -16,6 +16,7 @@ import { humanDuration, formatDuration } from '../plan/duration.js';
 import { planToJSON, type SchedulePlan } from '../plan/plan.js';
 import { rfc3339, rfc3339Seconds, setCondition, toReason, truncateUtf8, MAX_MESSAGE_BYTES } from './conditions.js';
 import type { Condition, ConditionType, Phase, StatusDocument, ValidationEvent } from './types.js';
+import type { StatusReason } from '../reasons.js';
 
 export const HISTORY_LIMIT = 10;
 /** Bytes of an attempt's message kept in events and history. */
@@ -204,7 +205,7 @@ export function finishStatus(doc: StatusDocument, opts: FinishOptions): StatusDo
   const { phase, now } = opts;
   const last = opts.lastCompleted !== undefined ? opts.lastCompleted : doc.lastAttempt;
   const lastDesc = last ? describeAttempt(last) : opts.lastCompleted === null ? 'no attempt ran to its end' : 'no attempt finished';
-  const cause = toReason(opts.cause ?? (last && last.outcome === 'failed' ? last.reason : undefined), phase === 'Aborted' ? 'Aborted' : 'NoAttempt');
+  const cause = toReason(opts.cause ?? (last && last.outcome === 'failed' ? last.reason : undefined), phase === 'Aborted' ? ('Aborted' satisfies StatusReason) : ('NoAttempt' satisfies StatusReason));
   const took = humanDuration(now - parseTime(doc.startedAt));
   const n = doc.attempts;
   const attemptsText = `${n} attempt${n === 1 ? '' : 's'}`;

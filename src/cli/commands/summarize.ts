@@ -4,32 +4,28 @@
 import type { Argv } from 'yargs';
 import { readInputFile, readStdin, runnersFrom, type Input } from '../../summarize/input.js';
 import { summarize, summaryText } from '../../summarize/summary.js';
-import { guard, EXIT_FAILED, EXIT_OK } from '../common.js';
+import { guard, EXIT_FAILED, EXIT_OK, type ArgsOf } from '../common.js';
 
-interface SummarizeArgs {
-  files: string[];
-  container?: string;
-  output: 'text' | 'json';
-}
+const builder = (c: Argv) =>
+  c
+    .positional('files', { type: 'string', array: true, describe: 'Pod list (kubectl get pods -o json/yaml), or status files / termination messages, one per runner; - or none for stdin' })
+    .option('container', { type: 'string', describe: 'Name of the gate init container [default: the one whose image or command names k6-preflight]' })
+    .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people; json for one line { type: "result", status } with the summary document' })
+    .example('kubectl get pods -l k6_cr=api-load-test -o json | $0 summarize', 'every runner of a TestRun')
+    .example('$0 summarize status-1.json status-2.json', 'status files the runners wrote');
 
 export function registerSummarize(y: Argv) {
   return y.command(
     'summarize [files..]',
     "One verdict for all runners: reads kubectl get pods -l k6_cr=NAME -o json (file or stdin), or status files",
-    (c) =>
-      c
-        .positional('files', { type: 'string', array: true, describe: 'Pod list (kubectl get pods -o json/yaml), or status files / termination messages, one per runner; - or none for stdin' })
-        .option('container', { type: 'string', describe: 'Name of the gate init container [default: the one whose image or command names k6-preflight]' })
-        .option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people; json for one line { type: "result", status } with the summary document' })
-        .example('kubectl get pods -l k6_cr=api-load-test -o json | $0 summarize', 'every runner of a TestRun')
-        .example('$0 summarize status-1.json status-2.json', 'status files the runners wrote'),
+    builder,
     async (argv) => {
-      process.exitCode = await guard(() => summarizeCommand(argv as unknown as SummarizeArgs));
+      process.exitCode = await guard(() => summarizeCommand(argv));
     },
   );
 }
 
-export async function summarizeCommand(a: SummarizeArgs): Promise<number> {
+export async function summarizeCommand(a: ArgsOf<typeof builder>): Promise<number> {
   const files = a.files?.length ? a.files : ['-'];
   const inputs: Input[] = [];
   for (const f of files) inputs.push(f === '-' ? await readStdin() : readInputFile(f));
