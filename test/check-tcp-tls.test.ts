@@ -2,14 +2,12 @@
 // the same reasons and messages as HTTP, certificate facts and --min-cert-validity.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkableUrl, urlCheckRunner, CHECKERS } from '../src/attempt/url-check.js';
 import { humanSpan, parseValidity } from '../src/attempt/conn-check.js';
 import type { AttemptEvent, AttemptResult } from '../src/attempt/types.js';
@@ -22,6 +20,7 @@ import { haveOpenssl } from './fixtures/http/certs.js';
 import { makeDatedPki, type DatedPki } from './fixtures/http/dated-certs.js';
 import { closedPort, listen, tcpServer, type Running } from './fixtures/http/helpers.js';
 import { cli, jsonLines } from './helpers/cli.js';
+import { dropSkipReason, runInNetns } from './fixtures/netns.js';
 
 const DAY = 86_400_000;
 
@@ -101,30 +100,8 @@ describe('tcp://', () => {
   });
 });
 
-function dropSkipReason(): string | false {
-  const has = (cmd: string, args: string[]) => {
-    try {
-      execFileSync(cmd, args, { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (process.platform !== 'linux') return 'silent-drop test needs Linux network namespaces';
-  if (!has('iptables', ['-V'])) return 'iptables is not installed (run scripts/ci-setup.sh)';
-  if (!has('unshare', [process.getuid?.() === 0 ? '-n' : '-rn', 'true'])) return 'cannot create a network namespace here (needs root or user namespaces)';
-  return false;
-}
-
 test('tcp:// to a port whose packets are dropped is a ConnectTimeout with the source address', { skip: dropSkipReason(), timeout: 60_000 }, () => {
-  const child = fileURLToPath(new URL('./fixtures/http/drop-tcp-child.ts', import.meta.url));
-  const r = spawnSync('unshare', [process.getuid?.() === 0 ? '-n' : '-rn', process.execPath, '--import', 'tsx', child], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    encoding: 'utf8',
-    timeout: 45_000,
-  });
-  assert.equal(r.status, 0, `child failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const out = runInNetns<any>('./fixtures/http/drop-tcp-child.ts');
   assert.equal(out.before.outcome, 'passed', 'the port accepts connections before the DROP rule');
   assert.equal(out.dropped.outcome, 'failed');
   assert.equal(out.dropped.reason, 'ConnectTimeout');

@@ -2,42 +2,18 @@
 // silent drop, an IP allowlist (by source address), `hosts` overrides, proxies, egress IP.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as https from 'node:https';
-import { fileURLToPath } from 'node:url';
 import { createHttpEngine } from '../src/http/engine.js';
 import { lookupEgressIp, parseEgressIpBody } from '../src/http/egress-ip.js';
 import { httpServer, listen, req, closedPort, type Running } from './fixtures/http/helpers.js';
 import { startProxy } from './fixtures/http/proxy.js';
 import { haveOpenssl, makePki } from './fixtures/http/certs.js';
-
-function dropSkipReason(): string | false {
-  const has = (cmd: string, args: string[]) => {
-    try {
-      execFileSync(cmd, args, { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (process.platform !== 'linux') return 'silent-drop test needs Linux network namespaces';
-  if (!has('iptables', ['-V'])) return 'iptables is not installed (run scripts/ci-setup.sh)';
-  if (!has('unshare', ['--version'])) return 'unshare (util-linux) is not installed';
-  if (!has('unshare', [process.getuid?.() === 0 ? '-n' : '-rn', 'true'])) return 'cannot create a network namespace here (needs root or user namespaces)';
-  return false;
-}
+import { dropSkipReason, runInNetns } from './fixtures/netns.js';
 
 describe('silent drop (network namespace + iptables DROP)', () => {
   const skip = dropSkipReason();
   test('a dropped SYN is a ConnectTimeout (1211) within the connect timeout, not a refusal', { skip, timeout: 60_000 }, () => {
-    const child = fileURLToPath(new URL('./fixtures/http/drop-child.ts', import.meta.url));
-    const r = spawnSync('unshare', [process.getuid?.() === 0 ? '-n' : '-rn', process.execPath, '--import', 'tsx', child], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      encoding: 'utf8',
-      timeout: 45_000,
-    });
-    assert.equal(r.status, 0, `child failed: ${r.stderr}`);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    const out = runInNetns<any>('./fixtures/http/drop-child.ts');
     assert.equal(out.reachable, 200, 'the port answers before the DROP rule');
     assert.equal(out.dropped.status, 0);
     assert.equal(out.dropped.error, 'dial: i/o timeout');

@@ -20,7 +20,7 @@ export default function () {
 before(async () => {
   server = await httpServer((req, res) => {
     req.resume();
-    if (req.url === '/slow') return void setTimeout(() => res.end('late'), 5_000);
+    if (req.url === '/slow') return void setTimeout(() => res.end('late'), 30_000).unref();
     if (failuresLeft > 0) {
       failuresLeft--;
       return res.writeHead(503, { 'content-type': 'text/plain' }).end('warming up');
@@ -73,7 +73,8 @@ describe('runOnce', () => {
     const started = Date.now();
     const r = await run;
     assert.equal(r.status.phase, 'Aborted');
-    assert.ok(Date.now() - started < 3_000, 'stopped well before the slow response');
+    // The response would come after 30 s; a loaded machine still stops far sooner.
+    assert.ok(Date.now() - started < 20_000, 'stopped well before the slow response');
   });
 });
 

@@ -17,6 +17,7 @@ import { parseDuration } from '../plan/duration.js';
 import { UsageError } from '../errors.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
 import type { UrlCheck } from './url-check.js';
+import { oneRequestResult } from './one-request.js';
 
 /** How much earlier than the attempt deadline the connect gives up by itself. */
 const TIMEOUT_MARGIN_MS = 15;
@@ -114,15 +115,7 @@ function connCheckRunner(kind: 'tcp' | 'tls', check: UrlCheck, engineFlags: Crea
         timings: connTimings(out.trace, out.startedAt),
         ...(f ? { reason: f.reason, message: redactor.text(failureMessage(f)) } : {}),
       };
-      ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
-      const base = {
-        number: ctx.attempt,
-        startedAt: new Date(started).toISOString(),
-        durationMs: Date.now() - started,
-        checks: [],
-        requests: [rec],
-        console: [],
-      };
+      const base = oneRequestResult(ctx, started, rec);
       if (!out.ok) {
         const cert = kind === 'tls' && CERT_CODES.has(out.failure.code) && out.failure.phase === 'tls' ? await certificateAnyway(opts, host, port, ctx.signal) : undefined;
         const about = cert ? `; ${describeCert(cert)}` : '';

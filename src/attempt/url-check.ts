@@ -14,6 +14,7 @@ import { humanDuration } from '../plan/duration.js';
 import type { AttemptResult, AttemptRunner } from './types.js';
 import { grpcCheckRunner } from './checks/grpc-check.js';
 import { wsCheckRunner } from './checks/ws-check.js';
+import { oneRequestResult } from './one-request.js';
 
 export interface UrlCheck {
   url: string;
@@ -120,16 +121,7 @@ export function httpCheckRunner(check: UrlCheck, engineFlags: CreateEngineOption
         rec.failed = true;
         if (!res.failure) rec.expected = formatExpect(check.expect);
       }
-      ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
-      const base = {
-        number: ctx.attempt,
-        startedAt: new Date(started).toISOString(),
-        durationMs: Date.now() - started,
-        checks: [],
-        requests: [rec],
-        console: [],
-        ...(rec.retryAfterSeconds !== undefined ? { retryAfterMs: rec.retryAfterSeconds * 1000 } : {}),
-      };
+      const base = oneRequestResult(ctx, started, rec);
       const target = `${check.method} ${rec.url}`;
       if (cut) {
         const how = ctx.deadlineIsValidation && !ctx.signal.aborted ? `cut short by the validation deadline after ${humanDuration(elapsed)}` : 'the attempt was cancelled';
