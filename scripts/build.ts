@@ -119,7 +119,8 @@ const workerBuild = await build({
   },
 });
 // Embedded gzipped: the worker gunzips it itself (src/sandbox/worker-source.ts), off the
-// main thread, so the bundle carries about a third of the bytes for a few ms of worker boot.
+// main thread, so the bundle carries about half the bytes (the WASM inside is gzipped
+// already) for a few ms of worker boot.
 const workerCodeGzB64 = gzipSync(Buffer.from(workerBuild.outputFiles[0]!.text), { level: 9 }).toString('base64');
 
 // sucrase (TypeScript stripping), minified and gzipped into the CLI: about a quarter of its
@@ -133,6 +134,44 @@ const sucraseBuild = await build({
 });
 const sucraseGzB64 = gzipSync(Buffer.from(sucraseBuild.outputFiles[0]!.text), { level: 9 }).toString('base64');
 
+// Rarely used host libraries, likewise minified and gzipped into the CLI and loaded on first
+// use (src/lazy-chunk.ts): protobufjs for gRPC, ws for WebSockets. Each chunk exports its
+// modules by the import name the sources use.
+const lazyChunks: Record<string, string[]> = {
+  grpc: ['protobufjs', 'protobufjs/ext/descriptor.js', 'protobufjs/ext/protojson.js'],
+  ws: ['ws'],
+};
+// The WebSocket client only: ws's index also loads its server and stream helpers.
+const wsClientOnly = { ws: join(dirname(require.resolve('ws/package.json')), 'lib', 'websocket.js') };
+const chunksGzB64: Record<string, string> = {};
+for (const [chunk, names] of Object.entries(lazyChunks)) {
+  const out = await build({
+    ...common,
+    stdin: { contents: `module.exports = {${names.map((n) => `${JSON.stringify(n)}: require(${JSON.stringify(n)})`).join(', ')}};`, resolveDir: root, loader: 'js' },
+    write: false,
+    format: 'cjs',
+    minify: true,
+    alias: wsClientOnly,
+  });
+  chunksGzB64[chunk] = gzipSync(Buffer.from(out.outputFiles[0]!.text), { level: 9 }).toString('base64');
+}
+/** In the CLI, the chunked libraries' imports get src/lazy-chunk.ts's stand-ins. */
+const lazyChunkImports: Plugin = {
+  name: 'lazy-chunk-imports',
+  setup(b) {
+    const chunkOf = new Map(Object.entries(lazyChunks).flatMap(([chunk, names]) => names.map((n) => [n, chunk] as const)));
+    b.onResolve({ filter: /^(protobufjs|ws)(\/|$)/ }, (a) => {
+      if (!chunkOf.has(a.path)) return undefined;
+      return { path: a.path, namespace: 'k6p-lazy' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'k6p-lazy' }, (a) => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(join(root, 'src', 'lazy-chunk.ts'))}).lazyModule(${JSON.stringify(chunkOf.get(a.path))}, ${JSON.stringify(a.path)});`,
+    }));
+  },
+};
+
 const cli = join(dist, 'k6-preflight.cjs');
 const builds: Promise<unknown>[] = [
   build({
@@ -145,9 +184,7 @@ const builds: Promise<unknown>[] = [
     // import() of a builtin becomes require(): a single executable's main script has no
     // dynamic import (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
     supported: { 'dynamic-import': false },
-    plugins: [undiciClientOnly, llhttpSimdOnly],
-    // The WebSocket client only: ws's index also loads its server and stream helpers.
-    alias: { ws: join(dirname(require.resolve('ws/package.json')), 'lib', 'websocket.js') },
+    plugins: [undiciClientOnly, llhttpSimdOnly, lazyChunkImports],
     metafile: !!process.env.K6P_META,
     // Dependencies shipped as ESM (yargs) read import.meta.url at load time: give them this file's URL.
     banner: { js: 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
@@ -158,6 +195,7 @@ const builds: Promise<unknown>[] = [
       __K6P_WORKER_CODE_GZ_B64__: JSON.stringify(workerCodeGzB64),
       __K6P_EXAMPLES__: JSON.stringify(examples()),
       __K6P_SUCRASE_GZ_B64__: JSON.stringify(sucraseGzB64),
+      __K6P_CHUNKS_GZ_B64__: JSON.stringify(chunksGzB64),
     },
   }),
 ];

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { httpServer } from './fixtures/http/helpers.js';
+import { startGrpcServer } from './fixtures/grpc/server.js';
+import { startWsServer } from './fixtures/ws/server.js';
 import { BUNDLE, ROOT, bundleSize, ensureBuilt, runProcess } from './helpers/embed.js';
 
 let dir: string;
@@ -105,6 +107,43 @@ describe('dist/k6-preflight.cjs from an empty folder', () => {
     assert.equal(d.code, 0, d.stdout + d.stderr);
     assert.match(d.stdout, /403/);
     assert.match(d.stdout, /Succeeded/);
+  });
+
+  // protobufjs and ws ride in the bundle as gzipped chunks loaded on first use (src/lazy-chunk.ts).
+  test('gRPC and WebSockets run from the bundle alone (their libraries are inside it)', async () => {
+    const grpc = await startGrpcServer();
+    const ws = await startWsServer();
+    try {
+      writeFileSync(
+        join(dir, 'protocols.js'),
+        [
+          "import grpc from 'k6/net/grpc';",
+          "import wsk6 from 'k6/ws';",
+          "import { check } from 'k6';",
+          'const client = new grpc.Client();',
+          'export default function () {',
+          '  client.connect(__ENV.ADDR, { plaintext: true, reflect: true });',
+          "  const res = client.invoke('main.FeatureExplorer/GetFeature', { latitude: 410248224, longitude: -747127767 });",
+          "  check(res, { 'grpc feature name': (r) => r.status === grpc.StatusOK && r.message.name === 'Patriots Path, Mendham, NJ 07945, USA' });",
+          '  client.close();',
+          '  let echoed = null;',
+          "  const w = wsk6.connect(__ENV.WS, {}, (s) => { s.on('open', () => s.send('hello')); s.on('message', (m) => { echoed = m; s.close(); }); });",
+          "  check(w, { 'ws echo': (r) => r.status === 101 && echoed === 'hello' });",
+          '}',
+        ].join('\n'),
+      );
+      const r = await cli(['run', 'protocols.js', '-e', `ADDR=${grpc.address}`, '-e', `WS=${ws.url('/echo')}`, '-o', 'json']);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const checks = JSON.parse(r.stdout.trim().split('\n').pop()!).status.lastAttempt.checks as { name: string; passes: number; fails: number }[];
+      assert.deepEqual(checks.map((c) => [c.name, c.passes, c.fails]), [['grpc feature name', 1, 0], ['ws echo', 1, 0]]);
+      const g = await cli(['check', `grpc://${grpc.address}`, '--max-duration', '10s']);
+      assert.equal(g.code, 0, g.stdout + g.stderr);
+      const w = await cli(['check', ws.url('/echo'), '--max-duration', '10s']);
+      assert.equal(w.code, 0, w.stdout + w.stderr);
+    } finally {
+      await grpc.close();
+      await ws.close();
+    }
   });
 
   test('a TypeScript script runs from the bundle alone (the transform is inside it)', async () => {
