@@ -146,6 +146,15 @@ describe('dist/k6-preflight.cjs from an empty folder', () => {
     }
   });
 
+  // acorn, which marks throw sites, is a gzipped chunk too: a thrown string still has its place.
+  test('a thrown string reports file:line:col from the bundle alone', async () => {
+    writeFileSync(join(dir, 'throws.js'), 'export default function () {\n  const x = 1;\n  if (x) throw "line 3";\n}\n');
+    const r = await cli(['run', 'throws.js', '-o', 'json']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const last = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.match(last.status.message, /line 3 in default\(\) at throws\.js:3:10/);
+  });
+
   test('a TypeScript script runs from the bundle alone (the transform is inside it)', async () => {
     const before = hits;
     const r = await cli(['run', 'validate.ts', '-e', `TARGET=${server.url}`]);
