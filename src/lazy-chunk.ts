@@ -1,22 +1,22 @@
 // Rarely used libraries in the CLI bundle: protobufjs (gRPC) and ws (WebSockets) ride in it
-// minified and gzipped (scripts/build.ts) and are evaluated on first use, so a run that uses
+// minified and compressed (scripts/build.ts) and are evaluated on first use, so a run that uses
 // neither pays neither their bytes' parse nor their load. The build points their imports at
 // lazyModule(), a stand-in that loads the chunk when a property is first read. The library
 // bundles and source runs import them from node_modules and never come here.
 import { createRequire } from 'node:module';
 import { runInThisContext } from 'node:vm';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync } from 'node:zlib';
 
-declare const __K6P_CHUNKS_GZ_B64__: Record<string, string> | undefined;
+declare const __K6P_CHUNKS_BR_B64__: Record<string, string> | undefined;
 
 const loaded = new Map<string, Record<string, unknown>>();
 
 function loadChunk(chunk: string): Record<string, unknown> {
   let exports = loaded.get(chunk);
   if (exports) return exports;
-  const gz = typeof __K6P_CHUNKS_GZ_B64__ === 'object' ? __K6P_CHUNKS_GZ_B64__[chunk] : undefined;
-  if (!gz) throw new Error(`k6-preflight: the embedded ${chunk} chunk is missing from this build`);
-  const code = gunzipSync(Buffer.from(gz, 'base64')).toString('utf8');
+  const packed = typeof __K6P_CHUNKS_BR_B64__ === 'object' ? __K6P_CHUNKS_BR_B64__[chunk] : undefined;
+  if (!packed) throw new Error(`k6-preflight: the embedded ${chunk} chunk is missing from this build`);
+  const code = brotliDecompressSync(Buffer.from(packed, 'base64')).toString('utf8');
   const mod = { exports: {} as Record<string, unknown> };
   const fn = runInThisContext(`(function (module, exports, require) {${code}\n})`, { filename: `k6-preflight/${chunk}.js` }) as (m: object, e: object, r: NodeJS.Require) => void;
   fn(mod, mod.exports, createRequire(typeof __filename === 'string' ? __filename : import.meta.url));

@@ -134,7 +134,7 @@ describe('dist/k6-preflight.cjs from an empty folder', () => {
     assert.match(d.stdout, /Succeeded/);
   });
 
-  // protobufjs and ws ride in the bundle as gzipped chunks loaded on first use (src/lazy-chunk.ts).
+  // protobufjs and ws ride in the bundle as compressed chunks loaded on first use (src/lazy-chunk.ts).
   test('gRPC and WebSockets run from the bundle alone (their libraries are inside it)', async () => {
     const r = await cli(['run', 'protocols.js', '-e', `ADDR=${grpc.address}`, '-e', `WS=${ws.url('/echo')}`, '-o', 'json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -146,7 +146,7 @@ describe('dist/k6-preflight.cjs from an empty folder', () => {
     assert.equal(w.code, 0, w.stdout + w.stderr);
   });
 
-  // acorn, which marks throw sites, is a gzipped chunk too: a thrown string still has its place.
+  // acorn, which marks throw sites, is a compressed chunk too: a thrown string still has its place.
   test('a thrown string reports file:line:col from the bundle alone', async () => {
     const r = await cli(['run', 'throws.js', '-o', 'json']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -183,7 +183,7 @@ describe('single executable (dist/k6-preflight)', () => {
       assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).status.phase, 'Succeeded');
       const c = await runProcess(exe, ['check', `${server.url}/health`, '--max-duration', '5s'], { cwd: dir, env: {} });
       assert.equal(c.code, 0, c.stdout + c.stderr);
-      // The gzipped chunks (protobufjs, ws, acorn) load inside the executable too.
+      // The compressed chunks (protobufjs, ws, acorn) load inside the executable too.
       const p = await runProcess(exe, ['run', 'protocols.js', '-e', `ADDR=${grpc.address}`, '-e', `WS=${ws.url('/echo')}`, '-o', 'json'], { cwd: dir, env: {} });
       assert.equal(p.code, 0, p.stdout + p.stderr);
       const checks = JSON.parse(p.stdout.trim().split('\n').pop()!).status.lastAttempt.checks as { name: string; passes: number }[];
