@@ -72,10 +72,11 @@ const llhttpSimdOnly: Plugin = {
   },
 };
 
-/** The embedded examples (the demo's script), read at build time. */
+/** The embedded examples (the demo's script), read at build time. Only `demo`'s own script
+ *  (src/cli/commands/demo.ts DEMO_SCRIPT) is read from here; the others would be dead bytes. */
 function examples(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['health.js', 'allowlist-diagnosis.js', 'multi-endpoint.js']) {
+  for (const name of ['health.js']) {
     const p = join(root, 'examples', 'validate', name);
     if (existsSync(p)) out[name] = readFileSync(p, 'utf8');
   }
@@ -146,13 +147,15 @@ const sucraseBuild = await build({
 const sucraseBrB64 = packed(sucraseBuild.outputFiles[0]!.text);
 
 // Rarely used host libraries, likewise minified and compressed into the CLI and loaded on first
-// use (src/lazy-chunk.ts): protobufjs for gRPC, ws for WebSockets, acorn. Each chunk exports its
+// use (src/lazy-chunk.ts): protobufjs for gRPC, ws for WebSockets, acorn, yaml. Each chunk exports its
 // modules by the import name the sources use.
 const lazyChunks: Record<string, string[]> = {
   grpc: ['protobufjs', 'protobufjs/ext/descriptor.js', 'protobufjs/ext/protojson.js'],
   ws: ['ws'],
   // acorn marks throw sites in every compile: decompressing it costs ~1 ms a run, for ~80 KiB.
   acorn: ['acorn'],
+  // yaml reads TestRun manifests and preflight.yaml; a plain `run` of a script never needs it.
+  yaml: ['yaml'],
 };
 // The WebSocket client only: ws's index also loads its server and stream helpers.
 const wsClientOnly = { ws: join(dirname(require.resolve('ws/package.json')), 'lib', 'websocket.js') };
@@ -169,13 +172,23 @@ for (const [chunk, names] of Object.entries(lazyChunks)) {
   chunksBrB64[chunk] = packed(out.outputFiles[0]!.text);
 }
 /** Functions the sources import by name (`import { parse } from 'acorn'`). */
-const namedImports: Record<string, string[]> = { acorn: ['parse'] };
+const namedImports: Record<string, string[]> = { acorn: ['parse'], yaml: ['LineCounter', 'parseAllDocuments', 'parse', 'YAMLParseError'] };
+// A name imported but missing above would read as undefined: the build stops instead.
+for (const file of spawnSync('git', ['ls-files', 'src'], { cwd: root, encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.ts'))) {
+  for (const m of readFileSync(join(root, file), 'utf8').matchAll(/^import (?!type )([^'"]*?)\{([^}]*)\} from '([^']+)'/gm)) {
+    const listed = namedImports[m[3]!];
+    if (!lazyChunks[m[3]!] && !listed) continue;
+    for (const name of m[2]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!).filter((n) => n && !n.startsWith('type '))) {
+      if (!listed?.includes(name)) throw new Error(`scripts/build.ts: ${file} imports { ${name} } from '${m[3]}': add it to namedImports`);
+    }
+  }
+}
 /** In the CLI, the chunked libraries' imports get src/lazy-chunk.ts's stand-ins. */
 const lazyChunkImports: Plugin = {
   name: 'lazy-chunk-imports',
   setup(b) {
     const chunkOf = new Map(Object.entries(lazyChunks).flatMap(([chunk, names]) => names.map((n) => [n, chunk] as const)));
-    b.onResolve({ filter: /^(protobufjs|ws|acorn)(\/|$)/ }, (a) => {
+    b.onResolve({ filter: /^(protobufjs|ws|acorn|yaml)(\/|$)/ }, (a) => {
       if (!chunkOf.has(a.path)) return undefined;
       return { path: a.path, namespace: 'k6p-lazy' };
     });
@@ -185,9 +198,9 @@ const lazyChunkImports: Plugin = {
       contents: [
         `const lazy = require(${JSON.stringify(join(root, 'src', 'lazy-chunk.ts'))}).lazyModule(${JSON.stringify(chunkOf.get(a.path))}, ${JSON.stringify(a.path)});`,
         // Named imports read the interop copy's own keys, which a stand-in cannot list
-        // before loading: those modules get a plain object of forwarding functions.
+        // before loading: those modules get an object of getters that load on first read.
         namedImports[a.path]
-          ? `module.exports = {${namedImports[a.path]!.map((n) => `${n}: (...args) => lazy.${n}(...args)`).join(', ')}};`
+          ? namedImports[a.path]!.map((n) => `Object.defineProperty(exports, ${JSON.stringify(n)}, { enumerable: true, get: () => lazy[${JSON.stringify(n)}] });`).join('\n')
           : 'module.exports = lazy;',
       ].join('\n'),
     }));

@@ -154,6 +154,16 @@ describe('dist/k6-preflight.cjs from an empty folder', () => {
     assert.match(last.status.message, /line 3 in default\(\) at throws\.js:3:10/);
   });
 
+  // yaml is a compressed chunk too; its error class must still be recognised through it.
+  test('a folder\'s preflight.yaml is read, and bad YAML is told with its place', async () => {
+    mkdirSync(join(dir, 'folder'));
+    writeFileSync(join(dir, 'folder', 'v.js'), 'export default function () {}\n');
+    writeFileSync(join(dir, 'folder', 'preflight.yaml'), 'polling:\n  interval: [1s\n');
+    const r = await cli(['run', 'folder']);
+    assert.notEqual(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /preflight\.yaml in folder: invalid YAML at line 3, column 1: Flow sequence/);
+  });
+
   test('a TypeScript script runs from the bundle alone (the transform is inside it)', async () => {
     const before = hits;
     const r = await cli(['run', 'validate.ts', '-e', `TARGET=${server.url}`]);
