@@ -13,7 +13,7 @@
 // esbuild is a build tool only.
 import { build, transformSync, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,7 +174,8 @@ for (const [chunk, names] of Object.entries(lazyChunks)) {
 /** Functions the sources import by name (`import { parse } from 'acorn'`). */
 const namedImports: Record<string, string[]> = { acorn: ['parse'], yaml: ['LineCounter', 'parseAllDocuments', 'parse', 'YAMLParseError'] };
 // A name imported but missing above would read as undefined: the build stops instead.
-for (const file of spawnSync('git', ['ls-files', 'src'], { cwd: root, encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.ts'))) {
+// (Read from the folder, not git: images build from a copy without git.)
+for (const file of readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join('src', f))) {
   for (const m of readFileSync(join(root, file), 'utf8').matchAll(/^import (?!type )([^'"]*?)\{([^}]*)\} from '([^']+)'/gm)) {
     const listed = namedImports[m[3]!];
     if (!lazyChunks[m[3]!] && !listed) continue;
