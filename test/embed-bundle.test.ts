@@ -8,11 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { httpServer } from './fixtures/http/helpers.js';
+import { startGrpcServer } from './fixtures/grpc/server.js';
+import { startWsServer } from './fixtures/ws/server.js';
 import { BUNDLE, ROOT, bundleSize, ensureBuilt, runProcess } from './helpers/embed.js';
 
 let dir: string;
 let server: Awaited<ReturnType<typeof httpServer>>;
 let hits = 0;
+let grpc: Awaited<ReturnType<typeof startGrpcServer>>;
+let ws: Awaited<ReturnType<typeof startWsServer>>;
 
 const cli = (args: string[], timeoutMs = 30_000) => runProcess(process.execPath, [join(dir, 'k6-preflight.cjs'), ...args], { cwd: dir, timeoutMs });
 
@@ -33,6 +37,27 @@ before(async () => {
       '}',
     ].join('\n'),
   );
+  writeFileSync(
+    join(dir, 'protocols.js'),
+    [
+      "import grpc from 'k6/net/grpc';",
+      "import wsk6 from 'k6/ws';",
+      "import { check } from 'k6';",
+      'const client = new grpc.Client();',
+      'export default function () {',
+      '  client.connect(__ENV.ADDR, { plaintext: true, reflect: true });',
+      "  const res = client.invoke('main.FeatureExplorer/GetFeature', { latitude: 410248224, longitude: -747127767 });",
+      "  check(res, { 'grpc feature name': (r) => r.status === grpc.StatusOK && r.message.name === 'Patriots Path, Mendham, NJ 07945, USA' });",
+      '  client.close();',
+      '  let echoed = null;',
+      "  const w = wsk6.connect(__ENV.WS, {}, (s) => { s.on('open', () => s.send('hello')); s.on('message', (m) => { echoed = m; s.close(); }); });",
+      "  check(w, { 'ws echo': (r) => r.status === 101 && echoed === 'hello' });",
+      '}',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'throws.js'), 'export default function () {\n  const x = 1;\n  if (x) throw "line 3";\n}\n');
+  grpc = await startGrpcServer();
+  ws = await startWsServer();
   writeFileSync(join(dir, 'lib', 'expect.js'), 'export const expectStatus = (s) => (r) => r.status === s;\n');
   writeFileSync(join(dir, 'validate.ts'), "import http from 'k6/http';\nexport default function (): void { http.get(__ENV.TARGET as string); }\n");
   server = await httpServer((req, res) => {
@@ -60,6 +85,8 @@ before(async () => {
 
 after(async () => {
   await server?.close();
+  await grpc?.close();
+  await ws?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -107,6 +134,36 @@ describe('dist/k6-preflight.cjs from an empty folder', () => {
     assert.match(d.stdout, /Succeeded/);
   });
 
+  // protobufjs and ws ride in the bundle as compressed chunks loaded on first use (src/lazy-chunk.ts).
+  test('gRPC and WebSockets run from the bundle alone (their libraries are inside it)', async () => {
+    const r = await cli(['run', 'protocols.js', '-e', `ADDR=${grpc.address}`, '-e', `WS=${ws.url('/echo')}`, '-o', 'json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const checks = JSON.parse(r.stdout.trim().split('\n').pop()!).status.lastAttempt.checks as { name: string; passes: number; fails: number }[];
+    assert.deepEqual(checks.map((c) => [c.name, c.passes, c.fails]), [['grpc feature name', 1, 0], ['ws echo', 1, 0]]);
+    const g = await cli(['check', `grpc://${grpc.address}`, '--max-duration', '10s']);
+    assert.equal(g.code, 0, g.stdout + g.stderr);
+    const w = await cli(['check', ws.url('/echo'), '--max-duration', '10s']);
+    assert.equal(w.code, 0, w.stdout + w.stderr);
+  });
+
+  // acorn, which marks throw sites, is a compressed chunk too: a thrown string still has its place.
+  test('a thrown string reports file:line:col from the bundle alone', async () => {
+    const r = await cli(['run', 'throws.js', '-o', 'json']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const last = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.match(last.status.message, /line 3 in default\(\) at throws\.js:3:10/);
+  });
+
+  // yaml is a compressed chunk too; its error class must still be recognised through it.
+  test('a folder\'s preflight.yaml is read, and bad YAML is told with its place', async () => {
+    mkdirSync(join(dir, 'folder'));
+    writeFileSync(join(dir, 'folder', 'v.js'), 'export default function () {}\n');
+    writeFileSync(join(dir, 'folder', 'preflight.yaml'), 'polling:\n  interval: [1s\n');
+    const r = await cli(['run', 'folder']);
+    assert.notEqual(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /preflight\.yaml in folder: invalid YAML at line 3, column 1: Flow sequence/);
+  });
+
   test('a TypeScript script runs from the bundle alone (the transform is inside it)', async () => {
     const before = hits;
     const r = await cli(['run', 'validate.ts', '-e', `TARGET=${server.url}`]);
@@ -136,6 +193,13 @@ describe('single executable (dist/k6-preflight)', () => {
       assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).status.phase, 'Succeeded');
       const c = await runProcess(exe, ['check', `${server.url}/health`, '--max-duration', '5s'], { cwd: dir, env: {} });
       assert.equal(c.code, 0, c.stdout + c.stderr);
+      // The compressed chunks (protobufjs, ws, acorn) load inside the executable too.
+      const p = await runProcess(exe, ['run', 'protocols.js', '-e', `ADDR=${grpc.address}`, '-e', `WS=${ws.url('/echo')}`, '-o', 'json'], { cwd: dir, env: {} });
+      assert.equal(p.code, 0, p.stdout + p.stderr);
+      const checks = JSON.parse(p.stdout.trim().split('\n').pop()!).status.lastAttempt.checks as { name: string; passes: number }[];
+      assert.deepEqual(checks.map((x) => [x.name, x.passes]), [['grpc feature name', 1], ['ws echo', 1]]);
+      const th = await runProcess(exe, ['run', 'throws.js'], { cwd: dir, env: {} });
+      assert.match(th.stdout + th.stderr, /line 3 in default\(\) at throws\.js:3:10/);
     } finally {
       rmSync(exe, { force: true });
     }

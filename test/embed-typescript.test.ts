@@ -1,7 +1,7 @@
 // TypeScript validation scripts work in every form the project ships: the single-file
 // bundle from an empty folder (no node_modules), the single executable with an empty
 // environment, and the library from the package. The transform (sucrase) is inside the
-// bundle, gzipped, and loaded only when a script is TypeScript.
+// bundle, compressed, and loaded only when a script is TypeScript.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,7 +75,7 @@ describe('the single-file bundle, alone in a folder', () => {
     assert.match(r.stdout, /ScriptFailed: Error: n=1 .*at throws\.ts:5:\d+/);
   });
 
-  test('the bundle carries the transform gzipped, not sucrase\'s sources', () => {
+  test('the bundle carries the transform compressed, not sucrase\'s sources', () => {
     const text = readFileSync(BUNDLE, 'utf8');
     assert.ok(!text.includes('jsxFragmentPragma'), 'sucrase is not inlined as plain code');
     assert.ok(!/require\(["']sucrase["']\)/.test(text), 'nothing is looked up in node_modules');

@@ -2,7 +2,7 @@
 // it anew with its own capped WebAssembly.Memory — the only hard memory cap on WASM builds
 // (QuickJS's own memory limit does not count total bytes there).
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync } from 'node:zlib';
 import { WASM_PAGE } from './limits.js';
 import { createRequire } from 'node:module';
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSSyncVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
@@ -11,8 +11,8 @@ import releaseSyncImport from '@jitl/quickjs-wasmfile-release-sync';
 // The package is dual CJS/ESM: unwrap the CJS default when a bundler hands us the namespace.
 const releaseSync = ((releaseSyncImport as { default?: unknown }).default ?? releaseSyncImport) as QuickJSSyncVariant;
 
-/** The worker bundle embeds the WASM gzipped and base64-encoded (one file, no node_modules). */
-declare const __K6P_QUICKJS_WASM_GZ_B64__: string | undefined;
+/** The worker bundle embeds the WASM brotli-compressed and base64-encoded (one file, no node_modules). */
+declare const __K6P_QUICKJS_WASM_BR_B64__: string | undefined;
 
 export { MIN_MEMORY_BYTES } from './limits.js';
 const PAGE = WASM_PAGE;
@@ -24,7 +24,7 @@ let compiled: WebAssembly.Module | undefined;
 const RESIZE_TRIES = 3;
 
 function wasmBytes(): Uint8Array {
-  if (typeof __K6P_QUICKJS_WASM_GZ_B64__ !== 'undefined') return gunzipSync(Buffer.from(__K6P_QUICKJS_WASM_GZ_B64__, 'base64'));
+  if (typeof __K6P_QUICKJS_WASM_BR_B64__ !== 'undefined') return brotliDecompressSync(Buffer.from(__K6P_QUICKJS_WASM_BR_B64__, 'base64'));
   const require = createRequire(import.meta.url);
   return readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
 }
@@ -53,7 +53,7 @@ export function prepareSpareEngine(memoryLimitBytes: number): void {
 /** A new engine instance whose linear memory can never grow past `memoryLimitBytes`. */
 export async function freshEngine(memoryLimitBytes: number): Promise<QuickJSWASMModule> {
   // Tests can ask for QuickJS's debug build, which checks for leaked handles on dispose.
-  if (typeof __K6P_QUICKJS_WASM_GZ_B64__ === 'undefined' && process.env.K6P_QUICKJS_DEBUG_BUILD === '1') {
+  if (typeof __K6P_QUICKJS_WASM_BR_B64__ === 'undefined' && process.env.K6P_QUICKJS_DEBUG_BUILD === '1') {
     const debug = await import('@jitl/quickjs-wasmfile-debug-sync');
     return newQuickJSWASMModuleFromVariant(((debug as { default?: unknown }).default ?? debug) as QuickJSSyncVariant);
   }

@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { createRequire } from 'node:module';
 import { runInThisContext } from 'node:vm';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync } from 'node:zlib';
 import { parse as parseImports } from 'es-module-lexer';
 import { UsageError } from '../errors.js';
 import type { ModuleCode } from '../sandbox/protocol.js';
@@ -126,14 +126,14 @@ function stripTypes(name: string, code: string): ModuleCode {
   }
 }
 
-declare const __K6P_SUCRASE_GZ_B64__: string | undefined;
+declare const __K6P_SUCRASE_BR_B64__: string | undefined;
 
 function loadSucrase(): SucraseTransform {
   const req = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
   // The library and source runs load it from node_modules (it is a dependency).
-  if (typeof __K6P_SUCRASE_GZ_B64__ !== 'string') return (req('sucrase') as { transform: SucraseTransform }).transform;
-  // The CLI bundle and the single executable carry it gzipped (see scripts/build.ts).
-  const code = gunzipSync(Buffer.from(__K6P_SUCRASE_GZ_B64__, 'base64')).toString('utf8');
+  if (typeof __K6P_SUCRASE_BR_B64__ !== 'string') return (req('sucrase') as { transform: SucraseTransform }).transform;
+  // The CLI bundle and the single executable carry it compressed (see scripts/build.ts).
+  const code = brotliDecompressSync(Buffer.from(__K6P_SUCRASE_BR_B64__, 'base64')).toString('utf8');
   const mod = { exports: {} as { transform?: SucraseTransform } };
   const fn = runInThisContext(`(function (module, exports, require) {${code}\n})`, { filename: 'k6-preflight/sucrase.js' }) as (m: object, e: object, r: NodeJS.Require) => void;
   fn(mod, mod.exports, req);
