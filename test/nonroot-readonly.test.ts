@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loopback, type Loopback } from './helpers/cli.js';
 import { BUNDLE, ensureBuilt } from './helpers/embed.js';
@@ -31,6 +31,7 @@ const skip = whyNot();
 let work: string;
 let scripts: string;
 let term: string;
+let bundle: string;
 let target: Loopback;
 
 /** Runs `args` of the CLI as nobody inside the read-only namespace; prints /tmp's status file after. */
@@ -57,7 +58,7 @@ exit $code
 `;
   return new Promise((resolve, reject) => {
     const child = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', ...args], {
-      env: { PATH: process.env.PATH ?? '', NODE: process.execPath, BUNDLE, BUNDLE_DIR: join(BUNDLE, '..'), WORK: work, TERM_LOG: term },
+      env: { PATH: process.env.PATH ?? '', NODE: process.execPath, BUNDLE: bundle, BUNDLE_DIR: work, WORK: work, TERM_LOG: term },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -81,6 +82,11 @@ describe('the gate as nobody on a read-only root, /tmp and the termination log w
     mkdirSync('/var/tmp', { recursive: true });
     work = mkdtempSync('/var/tmp/k6p-ro-');
     chmodSync(work, 0o755);
+    // The bundle alone, as a runner image holds it: the checkout may itself live under /tmp,
+    // which the namespace hides behind a fresh tmpfs.
+    bundle = join(work, 'k6-preflight.cjs');
+    copyFileSync(BUNDLE, bundle);
+    chmodSync(bundle, 0o644);
     // The script ConfigMap as the kubelet mounts it (..data links), read-only to the gate.
     scripts = join(work, 'test');
     const stamp = '..2026_01_02_15_04_05.000000001';
