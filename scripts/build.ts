@@ -212,6 +212,16 @@ const lazyChunkImports: Plugin = {
   },
 };
 
+// What the CLI and the library share: both run the main thread and start the embedded worker.
+const mainThreadDefine = {
+  __K6P_VERSION__: JSON.stringify(pkg.version),
+  __K6P_GUEST_SOURCES__: guestNamesDefine,
+  __K6P_WORKER_CODE_BR_B64__: JSON.stringify(workerCodeBrB64),
+  __K6P_EXAMPLES__: JSON.stringify(examples()),
+};
+
+// CommonJS bundles define import.meta.url (read by ESM dependencies and sources) as this.
+const cjsImportMetaUrl = 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;';
 const cli = join(dist, 'k6-preflight.cjs');
 const builds: Promise<unknown>[] = [
   build({
@@ -227,13 +237,10 @@ const builds: Promise<unknown>[] = [
     plugins: [undiciClientOnly, llhttpSimdOnly, lazyChunkImports],
     metafile: !!process.env.K6P_META,
     // Dependencies shipped as ESM (yargs) read import.meta.url at load time: give them this file's URL.
-    banner: { js: 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+    banner: { js: cjsImportMetaUrl },
     define: {
       'import.meta.url': '__k6pImportMetaUrl',
-      __K6P_VERSION__: JSON.stringify(pkg.version),
-      __K6P_GUEST_SOURCES__: guestNamesDefine,
-      __K6P_WORKER_CODE_BR_B64__: JSON.stringify(workerCodeBrB64),
-      __K6P_EXAMPLES__: JSON.stringify(examples()),
+      ...mainThreadDefine,
       __K6P_SUCRASE_BR_B64__: JSON.stringify(sucraseBrB64),
       __K6P_CHUNKS_BR_B64__: JSON.stringify(chunksBrB64),
     },
@@ -244,12 +251,6 @@ const builds: Promise<unknown>[] = [
 // runs dist/k6-preflight.cjs (self-contained), found next to the library file.
 const libEntry = join(root, 'src', 'index.ts');
 if (existsSync(libEntry)) {
-  const libDefine = {
-    __K6P_WORKER_CODE_BR_B64__: JSON.stringify(workerCodeBrB64),
-    __K6P_VERSION__: JSON.stringify(pkg.version),
-    __K6P_GUEST_SOURCES__: guestNamesDefine,
-    __K6P_EXAMPLES__: JSON.stringify(examples()),
-  };
   for (const format of ['esm', 'cjs'] as const) {
     builds.push(
       build({
@@ -259,7 +260,7 @@ if (existsSync(libEntry)) {
         format,
         packages: 'external',
         define: {
-          ...libDefine,
+          ...mainThreadDefine,
           ...(format === 'cjs'
             ? { 'import.meta.url': '__k6pImportMetaUrl' }
             : {}),
@@ -267,7 +268,7 @@ if (existsSync(libEntry)) {
         banner: {
           js:
             format === 'cjs'
-              ? 'var __k6pImportMetaUrl=require("node:url").pathToFileURL(__filename).href;'
+              ? cjsImportMetaUrl
               : 'import{createRequire as __k6pCreateRequire}from"node:module";const require=__k6pCreateRequire(import.meta.url);',
         },
       }),
