@@ -11,7 +11,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { docError, type ManifestDoc } from './documents.js';
 import { ManifestError } from './errors.js';
 import type { PlanField, PlanInput } from '../plan/plan.js';
-import { readPreTestValidation, readValidationBlock, testRunFacts, type PreTestValidation, type ValidationBlock } from './testrun.js';
+import { readPreTestValidation, readValidationBlock, type PreTestValidation, type ValidationBlock } from './testrun.js';
 
 export const VALIDATION_ANNOTATION = 'k6-preflight.io/validation';
 export const CONFIG_FILE_KEY = 'preflight.yaml';
@@ -40,13 +40,13 @@ const MAX_BLOCK_TEXT = 256 * 1024;
  * is an error: one of them would be silently ignored. Throws ManifestError.
  */
 export function readTestRunValidation(doc: ManifestDoc): TestRunValidation {
-  const testRun = testRunFacts(doc);
+  // Checks kind and apiVersion first, and reads the TestRun's facts for either carrier.
+  const fromSpec = readPreTestValidation(doc);
   const md = doc.value.metadata;
   const annotations = md && typeof md === 'object' && !Array.isArray(md) ? (md as Record<string, unknown>).annotations : undefined;
   const text = annotations && typeof annotations === 'object' && !Array.isArray(annotations)
     ? (annotations as Record<string, unknown>)[VALIDATION_ANNOTATION]
     : undefined;
-  const fromSpec = readPreTestValidation(doc);
   const specSet = hasSpecBlock(doc);
   if (text === undefined || text === null) {
     return { ...fromSpec, ...(specSet ? { carrier: 'spec' as const } : {}), looked: TESTRUN_CARRIERS };
@@ -58,7 +58,7 @@ export function readTestRunValidation(doc: ManifestDoc): TestRunValidation {
   const raw = parseBlockText(text, (problem) => docError(doc, ANNOTATION_PATH, problem));
   if (raw === null || raw === undefined) throw docError(doc, ANNOTATION_PATH, 'is empty; write the validation fields in it (YAML), or remove it');
   const block = readValidationBlock(raw, ANNOTATION_PATH, (path, problem) => docError(doc, path, problem));
-  return { ...block, testRun, carrier: 'annotation', looked: TESTRUN_CARRIERS };
+  return { ...block, testRun: fromSpec.testRun, carrier: 'annotation', looked: TESTRUN_CARRIERS };
 }
 
 function hasSpecBlock(doc: ManifestDoc): boolean {

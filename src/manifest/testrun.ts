@@ -87,7 +87,7 @@ export function readPreTestValidation(doc: ManifestDoc): PreTestValidation {
 }
 
 /** The TestRun's name, namespace and generation; throws unless it is a k6.io/v1alpha1 TestRun. */
-export function testRunFacts(doc: ManifestDoc): PreTestValidation['testRun'] {
+function testRunFacts(doc: ManifestDoc): PreTestValidation['testRun'] {
   if (doc.kind !== 'TestRun') throw docError(doc, 'kind', `expected TestRun, got ${doc.kind === undefined ? 'nothing' : JSON.stringify(doc.kind)}`);
   if (doc.apiVersion !== TESTRUN_API_VERSION) {
     throw docError(doc, 'apiVersion', `expected ${TESTRUN_API_VERSION}, got ${doc.apiVersion === undefined ? 'nothing' : JSON.stringify(doc.apiVersion)}`);
