@@ -137,12 +137,20 @@ export default function () {
 const PROTO_N = 500;
 const PROTO_WARM = 50;
 
+/** What the targets and the plain-Node clients load, as string literals for the code they run. */
+function protocolModules() {
+  const req = createRequire(join(root, 'package.json'));
+  return {
+    grpcJs: JSON.stringify(req.resolve('@grpc/grpc-js')),
+    loader: JSON.stringify(req.resolve('@grpc/proto-loader')),
+    ws: JSON.stringify(req.resolve('ws')),
+    health: JSON.stringify(join(root, 'test', 'fixtures', 'grpc', 'health.proto')),
+  };
+}
+type ProtocolModules = ReturnType<typeof protocolModules>;
+
 /** A gRPC health server and a WebSocket echo server in one separate process. */
-async function startProtocolTargets(): Promise<{ grpc: string; ws: string; child: ChildProcess }> {
-  const grpcJs = JSON.stringify(createRequire(join(root, 'package.json')).resolve('@grpc/grpc-js'));
-  const loader = JSON.stringify(createRequire(join(root, 'package.json')).resolve('@grpc/proto-loader'));
-  const wsPkg = JSON.stringify(createRequire(join(root, 'package.json')).resolve('ws'));
-  const health = JSON.stringify(join(root, 'test', 'fixtures', 'grpc', 'health.proto'));
+async function startProtocolTargets({ grpcJs, loader, ws: wsPkg, health }: ProtocolModules): Promise<{ grpc: string; ws: string; child: ChildProcess }> {
   const code = `
     const grpc = require(${grpcJs}); const loader = require(${loader}); const { WebSocketServer } = require(${wsPkg});
     const pkg = grpc.loadPackageDefinition(loader.loadSync(${health}, { enums: String }));
@@ -159,7 +167,7 @@ async function startProtocolTargets(): Promise<{ grpc: string; ws: string; child
   return { grpc: `127.0.0.1:${g}`, ws: `ws://127.0.0.1:${w}/`, child };
 }
 
-function writeProtocolScripts() {
+function writeProtocolScripts({ grpcJs, loader, ws, health }: ProtocolModules) {
   writeFileSync(
     join(work, 'grpc-loop.js'),
     `import grpc from 'k6/net/grpc';
@@ -190,10 +198,6 @@ export default function () {
   });
 }\n`,
   );
-  const req = createRequire(join(root, 'package.json'));
-  const grpcJs = JSON.stringify(req.resolve('@grpc/grpc-js'));
-  const loader = JSON.stringify(req.resolve('@grpc/proto-loader'));
-  const health = JSON.stringify(join(root, 'test', 'fixtures', 'grpc', 'health.proto'));
   writeFileSync(
     join(work, 'grpc-loop.cjs'),
     `const grpc = require(${grpcJs}); const loader = require(${loader});
@@ -211,7 +215,7 @@ const check = () => new Promise((res, rej) => c.Check({ service: '' }, (e, r) =>
   );
   writeFileSync(
     join(work, 'ws-loop.cjs'),
-    `const WebSocket = require(${JSON.stringify(req.resolve('ws'))});
+    `const WebSocket = require(${ws});
 const n = Number(process.argv[3]), warm = Number(process.argv[4]);
 const s = new WebSocket(process.argv[2]);
 let i = 0, t0 = 0;
@@ -227,9 +231,10 @@ s.on('message', () => {
 async function protocols() {
   const reps = quick ? 3 : 5;
   progress(`gRPC and WebSocket: ${PROTO_N} sequential calls / round trips, ${reps} processes each`);
-  const targets = await startProtocolTargets();
+  const modules = protocolModules();
+  const targets = await startProtocolTargets(modules);
   try {
-    writeProtocolScripts();
+    writeProtocolScripts(modules);
     const elapsed = (out: string) => Number(/elapsed (\d+)/.exec(out)?.[1] ?? NaN);
     const cases = [
       {
