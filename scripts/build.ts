@@ -11,7 +11,7 @@
 // TypeScript in user scripts is stripped at run time by sucrase (plain JavaScript, embedded
 // compressed in the CLI and evaluated on first use; the library loads it from node_modules);
 // esbuild is a build tool only.
-import { build, transformSync, type Plugin } from 'esbuild';
+import { build, transformSync, type BuildOptions, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -103,6 +103,12 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 } as const;
 
+/** A minified CommonJS bundle, not written: packed for embedding. */
+async function packedBundle(options: BuildOptions): Promise<string> {
+  const out = await build({ ...common, ...options, write: false, format: 'cjs', minify: true });
+  return packed(out.outputFiles[0]!.text);
+}
+
 const started = Date.now();
 
 // The guest runtime is parsed afresh by QuickJS in every attempt: minified, it parses faster.
@@ -118,12 +124,11 @@ const guestMin = {
 const guestDefine = JSON.stringify(JSON.stringify(guestMin));
 // The main thread only needs the module names (the worker bundle carries the sources).
 const guestNamesDefine = JSON.stringify(JSON.stringify({ ...guestMin, modules: {} }));
-const workerBuild = await build({
-  ...common,
+// Embedded compressed: the worker decompresses it itself (src/sandbox/worker-source.ts), off
+// the main thread, so the bundle carries under half the bytes (the WASM inside is compressed
+// already) for a few ms of worker boot.
+const workerCodeBrB64 = await packedBundle({
   entryPoints: [join(root, 'src', 'sandbox', 'worker-entry.ts')],
-  write: false,
-  format: 'cjs',
-  minify: true,
   // The variant's ESM build calls createRequire(import.meta.url), which a CJS bundle lacks.
   alias: { '@jitl/quickjs-wasmfile-release-sync/emscripten-module': join(variantDir, 'emscripten-module.cjs') },
   supported: { 'dynamic-import': false },
@@ -134,21 +139,10 @@ const workerBuild = await build({
     __K6P_QUICKJS_WASM_BR_B64__: JSON.stringify(packed(wasm)),
   },
 });
-// Embedded compressed: the worker decompresses it itself (src/sandbox/worker-source.ts), off
-// the main thread, so the bundle carries under half the bytes (the WASM inside is compressed
-// already) for a few ms of worker boot.
-const workerCodeBrB64 = packed(workerBuild.outputFiles[0]!.text);
 
 // sucrase (TypeScript stripping), minified and compressed into the CLI: about a quarter of its
 // size, and neither parsed nor run unless a script is TypeScript (src/script/compile.ts).
-const sucraseBuild = await build({
-  ...common,
-  entryPoints: [require.resolve('sucrase')],
-  write: false,
-  format: 'cjs',
-  minify: true,
-});
-const sucraseBrB64 = packed(sucraseBuild.outputFiles[0]!.text);
+const sucraseBrB64 = await packedBundle({ entryPoints: [require.resolve('sucrase')] });
 
 // Rarely used host libraries, likewise minified and compressed into the CLI and loaded on first
 // use (src/lazy-chunk.ts): protobufjs for gRPC, ws for WebSockets, acorn, yaml. Each chunk exports its
@@ -165,15 +159,10 @@ const lazyChunks: Record<string, string[]> = {
 const wsClientOnly = { ws: join(dirname(require.resolve('ws/package.json')), 'lib', 'websocket.js') };
 const chunksBrB64: Record<string, string> = {};
 for (const [chunk, names] of Object.entries(lazyChunks)) {
-  const out = await build({
-    ...common,
+  chunksBrB64[chunk] = await packedBundle({
     stdin: { contents: `module.exports = {${names.map((n) => `${JSON.stringify(n)}: require(${JSON.stringify(n)})`).join(', ')}};`, resolveDir: root, loader: 'js' },
-    write: false,
-    format: 'cjs',
-    minify: true,
     alias: wsClientOnly,
   });
-  chunksBrB64[chunk] = packed(out.outputFiles[0]!.text);
 }
 /** Functions the sources import by name (`import { parse } from 'acorn'`). */
 const namedImports: Record<string, string[]> = { acorn: ['parse'], yaml: ['LineCounter', 'parseAllDocuments', 'parse', 'YAMLParseError'] };
