@@ -1,8 +1,9 @@
 // Reads what `summarize` is given: `kubectl get pods -l k6_cr=NAME -o json` output (a
 // file or stdin; YAML too), or several status files / termination messages, one per runner.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
+import { InputTooLarge, readCapped } from '../script/limits.js';
 import { podsOf, readPods, runnerFromVerdictFile, type GateMatch, type IgnoredPod, type RunnerVerdict } from './runners.js';
 
 /** A pod list of a few thousand runners is a few MB; anything larger is not what we expect. */
@@ -14,15 +15,19 @@ export interface Input {
   text: string;
 }
 
+const INPUT_KIND = 'what summarize reads';
+
+/** A file or a pipe (`<(kubectl …)`): capped either way, by its size or as it streams. */
 export function readInputFile(path: string): Input {
-  let size: number;
+  if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
   try {
-    size = statSync(path).size;
-  } catch {
-    throw new UsageError(`${path}: no such file`);
+    return { name: path, text: readCapped(path, MAX_INPUT_BYTES, path, INPUT_KIND).toString('utf8') };
+  } catch (e) {
+    if (e instanceof InputTooLarge) {
+      throw new UsageError(`${path}: ${e.bytes === undefined ? 'more' : `${e.bytes} bytes is more`} than the ${MAX_INPUT_BYTES >> 20} MiB summarize reads`);
+    }
+    throw e;
   }
-  if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is more than the ${MAX_INPUT_BYTES >> 20} MiB summarize reads`);
-  return { name: path, text: readFileSync(path, 'utf8') };
 }
 
 export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<Input> {

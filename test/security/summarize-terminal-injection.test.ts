@@ -55,3 +55,17 @@ test('an input over the size limit is refused before it is read (exit 2)', () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a named pipe (<(kubectl …)) is capped as it streams, not read without end (exit 2)', () => {
+  const dir = folder({});
+  try {
+    const fifo = join(dir, 'pods.fifo');
+    spawnSync('mkfifo', [fifo]);
+    // A writer that would send far more than the cap: the reader must stop at it.
+    const r = spawnSync('sh', ['-c', `head -c ${MAX_INPUT_BYTES + 4096} /dev/zero > "$1" & "$2" "$3" summarize "$1"; s=$?; kill $! 2>/dev/null; exit $s`, 'sh', fifo, process.execPath, BIN], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /pods\.fifo: more than the 64 MiB summarize reads/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
