@@ -145,8 +145,6 @@ async function runOne(
     if (requestFailed(res.status, !!res.failure || res.status === 0, rule)) {
       rec.failed = true;
       if (!res.failure && res.status !== 0) rec.expected = formatStatusRule(rule);
-      failed.count++;
-      failed.first ??= rec;
     }
     recordRequest(rec);
     return res;
@@ -157,6 +155,10 @@ async function runOne(
     if (requests.length >= MAX_REQUEST_RECORDS) requests.shift();
     requests.push(rec);
     requestCount++;
+    if (rec.failed) {
+      failed.count++;
+      failed.first ??= rec;
+    }
     ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
   };
   // gRPC and WebSocket clients: the same dial path and records, their own state per attempt.
@@ -170,11 +172,7 @@ async function runOne(
     // A gRPC or WebSocket record with a failure reason (network, non-OK status, refused
     // upgrade) is a failed request, as k6 counts it.
     record: (rec: RequestRecord) => {
-      if (rec.reason) {
-        rec.failed = true;
-        failed.count++;
-        failed.first ??= rec;
-      }
+      if (rec.reason) rec.failed = true;
       recordRequest(rec);
     },
   };
