@@ -18,7 +18,7 @@ import { posix } from 'node:path';
 import { createGrpcHost } from '../grpc/host.js';
 import { createWsHost } from '../ws/host.js';
 import type { SecretStore } from '../script/secret-sources.js';
-import { secretsGet } from '../sandbox/ops/secrets.js';
+import { secretValue } from '../sandbox/ops/secrets.js';
 import { engineOptionsFor } from './engine-options.js';
 import { hostKey, queueLimitsFrom, RequestQueue } from './request-queue.js';
 import { requestRecord } from './request-record.js';
@@ -208,7 +208,7 @@ async function runOne(
     },
     nextAsyncId: () => ++asyncIds,
     protocol: (name) => (name === 'grpc' ? grpc : ws),
-    secret: (source, key) => secretsGet(opts.secrets, opts.redactor, { source, key }).value as string,
+    secret: (source, key) => secretValue(opts.secrets, opts.redactor, source, key),
   };
 
   try {
