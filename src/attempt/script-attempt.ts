@@ -13,7 +13,7 @@ import { GuestError } from '../sandbox/ops/types.js';
 import { Sandbox, type OpHandlers } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
 import { mapStack, userLocation } from '../script/location.js';
-import { readConfined, type ScriptSource } from '../script/source.js';
+import { readScriptFile, type ScriptSource } from '../script/source.js';
 import { posix } from 'node:path';
 import { createGrpcHost } from '../grpc/host.js';
 import { createWsHost } from '../ws/host.js';
@@ -164,7 +164,7 @@ async function runOne(
   // gRPC and WebSocket clients: the same dial path and records, their own state per attempt.
   let engineOpts: ReturnType<typeof engineOptionsFor>['options'] | undefined;
   const protocolDeps = {
-    read: (name: string) => script.files.get(name) ?? (script.root ? readConfined(script.root, name) : undefined),
+    read: (name: string) => readScriptFile(script.files, script.root, name),
     baseDir: posix.dirname(script.entry) === '.' ? '' : posix.dirname(script.entry),
     engineOptions: () => engineOpts,
     deadline: ctx.deadline,
