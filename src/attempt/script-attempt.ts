@@ -4,7 +4,7 @@ import { ResponseBytesBudget } from '../http/body-budget.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../http/defaults.js';
 import { createHttpEngine, type CreateEngineOptions } from '../http/engine.js';
 import type { Redactor } from '../http/redact.js';
-import type { HttpEngine, HttpRequest, HttpResponse } from '../http/types.js';
+import type { HttpEngine, HttpResponse } from '../http/types.js';
 import { UsageError } from '../errors.js';
 import { guestSources } from '../sandbox/guest-sources.js';
 import { k6Response } from '../sandbox/ops/http-response.js';
@@ -13,18 +13,18 @@ import { GuestError } from '../sandbox/ops/types.js';
 import { Sandbox, type OpHandlers } from '../sandbox/sandbox.js';
 import { compileScript, type CompiledScript } from '../script/compile.js';
 import { mapStack, userLocation } from '../script/location.js';
-import { readConfined, type ScriptSource } from '../script/source.js';
+import { readScriptFile, type ScriptSource } from '../script/source.js';
 import { posix } from 'node:path';
 import { createGrpcHost } from '../grpc/host.js';
 import { createWsHost } from '../ws/host.js';
 import type { SecretStore } from '../script/secret-sources.js';
-import { secretsGet } from '../sandbox/ops/secrets.js';
+import { secretValue } from '../sandbox/ops/secrets.js';
 import { engineOptionsFor } from './engine-options.js';
 import { hostKey, queueLimitsFrom, RequestQueue } from './request-queue.js';
 import { requestRecord } from './request-record.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
 import { decideVerdict } from './verdict.js';
-import { DEFAULT_STATUS_RULE, decodeStatusRule, formatStatusRule, requestFailed, type StatusRule } from './failed-requests.js';
+import { formatStatusRule, requestFailed } from './failed-requests.js';
 import { parseThresholds, type ThresholdSet } from './thresholds.js';
 import { DeadlineReached, endedByTimerOrCancel, inFlightText, markCutShort, stageOf } from './cut-short.js';
 import { humanDuration } from '../plan/duration.js';
@@ -145,8 +145,6 @@ async function runOne(
     if (requestFailed(res.status, !!res.failure || res.status === 0, rule)) {
       rec.failed = true;
       if (!res.failure && res.status !== 0) rec.expected = formatStatusRule(rule);
-      failed.count++;
-      failed.first ??= rec;
     }
     recordRequest(rec);
     return res;
@@ -157,12 +155,16 @@ async function runOne(
     if (requests.length >= MAX_REQUEST_RECORDS) requests.shift();
     requests.push(rec);
     requestCount++;
+    if (rec.failed) {
+      failed.count++;
+      failed.first ??= rec;
+    }
     ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
   };
   // gRPC and WebSocket clients: the same dial path and records, their own state per attempt.
   let engineOpts: ReturnType<typeof engineOptionsFor>['options'] | undefined;
   const protocolDeps = {
-    read: (name: string) => script.files.get(name) ?? (script.root ? readConfined(script.root, name) : undefined),
+    read: (name: string) => readScriptFile(script.files, script.root, name),
     baseDir: posix.dirname(script.entry) === '.' ? '' : posix.dirname(script.entry),
     engineOptions: () => engineOpts,
     deadline: ctx.deadline,
@@ -170,11 +172,7 @@ async function runOne(
     // A gRPC or WebSocket record with a failure reason (network, non-OK status, refused
     // upgrade) is a failed request, as k6 counts it.
     record: (rec: RequestRecord) => {
-      if (rec.reason) {
-        rec.failed = true;
-        failed.count++;
-        failed.first ??= rec;
-      }
+      if (rec.reason) rec.failed = true;
       recordRequest(rec);
     },
   };
@@ -210,7 +208,7 @@ async function runOne(
     },
     nextAsyncId: () => ++asyncIds,
     protocol: (name) => (name === 'grpc' ? grpc : ws),
-    secret: (source, key) => secretsGet(opts.secrets, opts.redactor, { source, key }).value as string,
+    secret: (source, key) => secretValue(opts.secrets, opts.redactor, source, key),
   };
 
   try {

@@ -130,4 +130,10 @@ export function readConfined(root: string, name: string): Uint8Array | undefined
   return readCapped(real, MAX_FILE_BYTES, name, FILE_KIND);
 }
 
+/** A file of the script for open() and proto loading: one already held (ConfigMap keys, files
+ *  read while compiling), else read below `root` when the script came from a folder. */
+export function readScriptFile(files: ReadonlyMap<string, Uint8Array>, root: string | undefined, name: string): Uint8Array | undefined {
+  return files.get(name) ?? (root ? readConfined(root, name) : undefined);
+}
+
 const isInside = (root: string, p: string) => p === root || p.startsWith(root + sep);

@@ -2,7 +2,7 @@
 // sleep, fail and k6/execution's test.fail/abort, and open(). Each records into the
 // attempt's journal, which survives whatever the script does afterwards.
 import { posix } from 'node:path';
-import { readConfined } from '../../script/source.js';
+import { readScriptFile } from '../../script/source.js';
 import { InputTooLarge } from '../../script/limits.js';
 import type { CheckTally, ConsoleRecord } from '../../attempt/types.js';
 import { bool, fields, none, optStr, str, text } from './decode.js';
@@ -155,7 +155,7 @@ export const open = workerOp({
     }
     let bytes: Uint8Array | undefined;
     try {
-      bytes = ctx.files.get(name) ?? (ctx.root ? readConfined(ctx.root, name) : undefined);
+      bytes = readScriptFile(ctx.files, ctx.root, name);
     } catch (err) {
       if (err instanceof InputTooLarge) throw new GuestError(`open("${path}"): ${err.message}`);
       throw err;

@@ -3,7 +3,7 @@
 // lifecycle phases, how its guest payload is decoded, and its handler.
 import type { Fields } from './decode.js';
 import type { GuestRequest } from './http.js';
-import type { HttpEngine, HttpRequest, HttpResponse } from '../../http/types.js';
+import type { HttpEngine, HttpResponse } from '../../http/types.js';
 import type { Journal } from './core.js';
 
 export type Phase = 'init' | 'setup' | 'default' | 'teardown';
