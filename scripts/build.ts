@@ -140,10 +140,6 @@ const workerCodeBrB64 = await packedBundle({
   },
 });
 
-// sucrase (TypeScript stripping), minified and compressed into the CLI: about a quarter of its
-// size, and neither parsed nor run unless a script is TypeScript (src/script/compile.ts).
-const sucraseBrB64 = await packedBundle({ entryPoints: [require.resolve('sucrase')] });
-
 // Rarely used host libraries, likewise minified and compressed into the CLI and loaded on first
 // use (src/lazy-chunk.ts): protobufjs for gRPC, ws for WebSockets, acorn, yaml. Each chunk exports its
 // modules by the import name the sources use.
@@ -154,6 +150,8 @@ const lazyChunks: Record<string, string[]> = {
   acorn: ['acorn'],
   // yaml reads TestRun manifests and preflight.yaml; a plain `run` of a script never needs it.
   yaml: ['yaml'],
+  // sucrase strips TypeScript: only a .ts script loads it (src/script/compile.ts).
+  sucrase: ['sucrase'],
 };
 // The WebSocket client only: ws's index also loads its server and stream helpers.
 const wsClientOnly = { ws: join(dirname(require.resolve('ws/package.json')), 'lib', 'websocket.js') };
@@ -230,7 +228,6 @@ const builds: Promise<unknown>[] = [
     define: {
       'import.meta.url': '__k6pImportMetaUrl',
       ...mainThreadDefine,
-      __K6P_SUCRASE_BR_B64__: JSON.stringify(sucraseBrB64),
       __K6P_CHUNKS_BR_B64__: JSON.stringify(chunksBrB64),
     },
   }),

@@ -1,4 +1,5 @@
-// Rarely used libraries in the CLI bundle: protobufjs (gRPC) and ws (WebSockets) ride in it
+// Rarely used libraries in the CLI bundle: protobufjs (gRPC), ws (WebSockets), sucrase
+// (TypeScript) and others ride in it
 // minified and compressed (scripts/build.ts) and are evaluated on first use, so a run that uses
 // neither pays neither their bytes' parse nor their load. The build points their imports at
 // lazyModule(), a stand-in that loads the chunk when a property is first read. The library
@@ -11,7 +12,11 @@ declare const __K6P_CHUNKS_BR_B64__: Record<string, string> | undefined;
 
 const loaded = new Map<string, Record<string, unknown>>();
 
-function loadChunk(chunk: string): Record<string, unknown> {
+/** True when this build carries `chunk` embedded (the CLI bundle and the single executable). */
+export const hasChunk = (chunk: string): boolean => typeof __K6P_CHUNKS_BR_B64__ === 'object' && chunk in __K6P_CHUNKS_BR_B64__;
+
+/** The embedded chunk's modules by name, evaluated once. */
+export function loadChunk(chunk: string): Record<string, unknown> {
   let exports = loaded.get(chunk);
   if (exports) return exports;
   const packed = typeof __K6P_CHUNKS_BR_B64__ === 'object' ? __K6P_CHUNKS_BR_B64__[chunk] : undefined;

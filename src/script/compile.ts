@@ -3,9 +3,8 @@
 // TypeScript with sucrase, and reports a missing import with the importing file:line:col.
 import { posix } from 'node:path';
 import { createRequire } from 'node:module';
-import { runInThisContext } from 'node:vm';
-import { brotliDecompressSync } from 'node:zlib';
 import { parse as parseImports } from 'es-module-lexer';
+import { hasChunk, loadChunk } from '../lazy-chunk.js';
 import { UsageError } from '../errors.js';
 import type { ModuleCode } from '../sandbox/protocol.js';
 import { readConfined, type ScriptSource } from './source.js';
@@ -126,17 +125,10 @@ function stripTypes(name: string, code: string): ModuleCode {
   }
 }
 
-declare const __K6P_SUCRASE_BR_B64__: string | undefined;
-
 function loadSucrase(): SucraseTransform {
-  const req = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-  // The library and source runs load it from node_modules (it is a dependency).
-  if (typeof __K6P_SUCRASE_BR_B64__ !== 'string') return (req('sucrase') as { transform: SucraseTransform }).transform;
-  // The CLI bundle and the single executable carry it compressed (see scripts/build.ts).
-  const code = brotliDecompressSync(Buffer.from(__K6P_SUCRASE_BR_B64__, 'base64')).toString('utf8');
-  const mod = { exports: {} as { transform?: SucraseTransform } };
-  const fn = runInThisContext(`(function (module, exports, require) {${code}\n})`, { filename: 'k6-preflight/sucrase.js' }) as (m: object, e: object, r: NodeJS.Require) => void;
-  fn(mod, mod.exports, req);
-  if (typeof mod.exports.transform !== 'function') throw new Error('the embedded TypeScript transform did not load');
-  return mod.exports.transform;
+  // The CLI bundle and the single executable carry it as a compressed chunk (scripts/build.ts);
+  // the library and source runs load it from node_modules (it is a dependency).
+  const mod = (hasChunk('sucrase') ? loadChunk('sucrase')['sucrase'] : createRequire(typeof __filename === 'string' ? __filename : import.meta.url)('sucrase')) as { transform?: SucraseTransform };
+  if (typeof mod?.transform !== 'function') throw new Error('the embedded TypeScript transform did not load');
+  return mod.transform;
 }
