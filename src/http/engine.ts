@@ -14,7 +14,7 @@ import { createDialEnv } from './dial-env.js';
 import type { ConnInfo } from './dial.js';
 import type { ConnFacts, Exchange, ExchangeFailure, SentRequest } from './exchange.js';
 import { hopHeaders } from './hop-headers.js';
-import { CANCELLED, TIMEOUT, runHop, type HopFailure, type HopResult, type ResponseBytesHook } from './hop.js';
+import { CANCELLED, TIMEOUT, runHop, type HopFailure, type HopResult } from './hop.js';
 import { createJarRegistry } from './jars.js';
 import { createConnectionPool, hostnameOf } from './pool.js';
 import { proxyFor } from './proxy.js';
@@ -29,8 +29,6 @@ import { k6Response } from '../sandbox/ops/http-response.js';
 export interface CreateEngineOptions extends Partial<EngineOptions> {
   /** The runner's public address (from `lookupEgressIp`), quoted in failure messages. */
   egressIp?: string;
-  /** Sees every response body chunk of every request (a per-attempt byte budget hooks in here). */
-  onResponseBytes?: ResponseBytesHook;
   /** Sees every finished request with its response (`--http-debug`); what it throws is ignored. */
   onExchange?: (res: HttpResponse) => void;
 }
@@ -149,7 +147,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
         const proxy = proxyFor({ proxy: opts.proxy, env: opts.env }, curUrl);
         let r: HopResult;
         try {
-          r = await runHop(pool, { method: curMethod, url: curUrl, headers: h, body: curBody, keepBody, proxy, budget }, { signal: ac.signal, timeoutMs, maxBody: opts.maxBodyBytes, egressIp, ...(options.onResponseBytes ? { onResponseBytes: options.onResponseBytes } : {}) });
+          r = await runHop(pool, { method: curMethod, url: curUrl, headers: h, body: curBody, keepBody, proxy, budget }, { signal: ac.signal, timeoutMs, maxBody: opts.maxBodyBytes, egressIp });
         } catch (e) {
           const f: HopFailure = e instanceof NetFailure ? e : exchangeFailure(e, 'send', { host: hostnameOf(curUrl) });
           const facts = f.hop;
