@@ -92,7 +92,8 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
     const reqCookies = req.cookies ?? {};
     const userHeaders: Record<string, string> = { ...req.headers };
     const asSent = (m: string, u: string, h: Record<string, string>, b: Buffer | null, cookies: SentRequest['cookies']): SentRequest => ({ method: m, url: u, headers: h, body: b, cookies });
-    const firstEcho = asSent(method, req.url, userHeaders, req.body ? Buffer.from(req.body) : null, {});
+    const body = req.body ? Buffer.from(req.body) : null;
+    const firstEcho = asSent(method, req.url, userHeaders, body, {});
 
     // URL checks first: they fail without touching the network.
     let url: URL;
@@ -119,7 +120,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
 
     const initialHost = hostnameOf(url);
     let curMethod = method;
-    let curBody: Buffer | null = req.body && req.body.length > 0 ? Buffer.from(req.body) : req.body ? Buffer.alloc(0) : null;
+    let curBody: Buffer | null = body;
     let curUrl = url;
     let curUrlText = req.url;
     let dropSensitive = false;
