@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type protobuf from 'protobufjs';
 import { NetFailure, failureMessage } from '../http/causes.js';
 import { createStreamDialer, type StreamDialer } from '../http/stream-dial.js';
+import { emptyTimings } from '../http/timings.js';
 import type { EngineOptions } from '../http/types.js';
 import type { RequestRecord } from '../attempt/types.js';
 import { GuestError, type Later, type OpResult } from '../sandbox/ops/types.js';
@@ -112,7 +113,7 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
       local_ip: conn?.info.local.ip ?? f?.ctx.source?.ip ?? '',
       local_port: conn?.info.local.port ?? f?.ctx.source?.port ?? 0,
       proto: r?.httpStatus ? 'HTTP/2.0' : '',
-      timings: r?.timings ?? { blocked: 0, looking_up: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: performance.now() - started },
+      timings: r?.timings ?? { ...emptyTimings(), duration: performance.now() - started },
       ...(r ? { grpc_status: r.status } : {}),
     };
     if (f) {

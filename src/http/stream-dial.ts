@@ -10,6 +10,7 @@ import { createEgressPolicy } from './egress.js';
 import { createLocalIpPicker } from './local-ips.js';
 import { proxyFor } from './proxy.js';
 import { createRedactor, type Redactor } from './redact.js';
+import { emptyTimings } from './timings.js';
 import type { EngineOptions, NetworkReason, Timings } from './types.js';
 
 export interface StreamTarget {
@@ -51,10 +52,6 @@ export interface StreamDialer {
   shape(e: unknown): ShapedFailure;
   /** Destroys every socket this dialer opened, even mid-dial. */
   close(): void;
-}
-
-export function emptyTimings(): Timings {
-  return { blocked: 0, looking_up: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 };
 }
 
 const span = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > a ? b - a : 0);
