@@ -11,9 +11,7 @@ import { createDialEnv } from '../src/http/dial-env.js';
 import { resolveEngineOptions } from '../src/http/defaults.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { k6Response } from '../src/sandbox/ops/http-response.js';
-import { createHttpEngine } from '../src/http/engine.js';
-import { NetFailure } from '../src/http/causes.js';
-import { httpServer, req } from './fixtures/http/helpers.js';
+import { httpServer } from './fixtures/http/helpers.js';
 
 describe('redirect rules (Go http.Client)', () => {
   test('which statuses follow; 301/302/303 turn a POST into a body-less GET, 307/308 keep both', () => {
@@ -165,32 +163,6 @@ describe("k6's response shape from the neutral exchange", () => {
   });
 });
 
-
-describe('hooks', () => {
-  test('onResponseBytes sees every body chunk across requests and can end a request with its own failure', async () => {
-    const srv = await httpServer((_q, s) => s.end('12345678'));
-    let used = 0;
-    const e = createHttpEngine({
-      onResponseBytes: (n, ctx) => {
-        used += n;
-        return used > 10 ? new NetFailure(1000, 'attempt response budget exhausted', 'ResponseTooLarge', 'receive', 'the attempt read more than 10 bytes of responses', 'raise the budget', ctx) : null;
-      },
-    });
-    try {
-      const a = await e.request(req(srv.url));
-      assert.equal(a.status, 200);
-      assert.equal(a.body, '12345678');
-      const b = await e.request(req(srv.url, { responseType: 'none' }));
-      assert.equal(b.status, 0);
-      assert.equal(b.error, 'attempt response budget exhausted');
-      assert.equal(b.failure?.reason, 'ResponseTooLarge');
-      assert.match(b.failure!.message, /more than 10 bytes .* to 127\.0\.0\.1:\d+/);
-    } finally {
-      await e.close();
-      await srv.close();
-    }
-  });
-});
 
 describe('hop headers', () => {
   const base = {

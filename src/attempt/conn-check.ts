@@ -18,9 +18,8 @@ import { UsageError } from '../errors.js';
 import type { AttemptResult, AttemptRunner, RequestRecord } from './types.js';
 import type { UrlCheck } from './url-check.js';
 import { oneRequestResult } from './one-request.js';
+import { TIMEOUT_MARGIN_MS } from './checks/result.js';
 
-/** How much earlier than the attempt deadline the connect gives up by itself. */
-const TIMEOUT_MARGIN_MS = 15;
 const DAY_MS = 86_400_000;
 
 /** A validity period: Go duration, optionally led by whole or fractional days (`7d`, `1d12h`, `36h`). */

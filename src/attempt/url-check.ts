@@ -15,6 +15,7 @@ import type { AttemptResult, AttemptRunner } from './types.js';
 import { grpcCheckRunner } from './checks/grpc-check.js';
 import { wsCheckRunner } from './checks/ws-check.js';
 import { oneRequestResult } from './one-request.js';
+import { TIMEOUT_MARGIN_MS } from './checks/result.js';
 
 export interface UrlCheck {
   url: string;
@@ -83,9 +84,6 @@ export function checkableUrl(url: string): string {
 export function urlCheckRunner(check: UrlCheck, engineFlags: CreateEngineOptions, redactor: Redactor): AttemptRunner {
   return checkerFor(checkableUrl(check.url)).runner(check, engineFlags, redactor);
 }
-
-/** How much earlier than the attempt deadline a request times out by itself. */
-const TIMEOUT_MARGIN_MS = 15;
 
 /** How much of an unexpected response's body a message quotes. */
 const EXCERPT_CHARS = 200;

@@ -5,9 +5,10 @@ import { performance } from 'node:perf_hooks';
 import type protobuf from 'protobufjs';
 import { NetFailure, failureMessage } from '../http/causes.js';
 import { createStreamDialer, type StreamDialer } from '../http/stream-dial.js';
+import { emptyTimings } from '../http/timings.js';
 import type { EngineOptions } from '../http/types.js';
 import type { RequestRecord } from '../attempt/types.js';
-import { GuestError, type OpResult } from '../sandbox/ops/types.js';
+import { GuestError, type Later, type OpResult } from '../sandbox/ops/types.js';
 import { Code, CODE_NAMES, DEFAULT_MAX_RECEIVE, GrpcConnection, type CallResult, type CallStream } from './connection.js';
 import { jsonToMessage, messageToJson } from './json.js';
 import { loadProtoFiles, methodsOf, ProtoError, rootFromDescriptorSet, type MethodDef, type MethodInfo, type ReadFile } from './proto.js';
@@ -52,12 +53,9 @@ interface ClientState {
 }
 
 export interface GrpcHost {
-  handle(op: string, p: any, buffers: Uint8Array[], settle: (id: number, r: { ok: true; value: unknown } | { ok: false; error: string }) => void): Promise<OpResult | void>;
+  handle(op: string, p: any, buffers: Uint8Array[], later: Later): Promise<OpResult | void>;
   close(): void;
 }
-
-// Async operation ids share the guest loop's table with http.start's (counted from 1) and ws's.
-let asyncIds = 1_000_000_000;
 
 export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
   const clients = new Map<number, ClientState>();
@@ -115,7 +113,7 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
       local_ip: conn?.info.local.ip ?? f?.ctx.source?.ip ?? '',
       local_port: conn?.info.local.port ?? f?.ctx.source?.port ?? 0,
       proto: r?.httpStatus ? 'HTTP/2.0' : '',
-      timings: r?.timings ?? { blocked: 0, looking_up: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: performance.now() - started },
+      timings: r?.timings ?? { ...emptyTimings(), duration: performance.now() - started },
       ...(r ? { grpc_status: r.status } : {}),
     };
     if (f) {
@@ -163,7 +161,7 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
   }
 
   return {
-    async handle(op, p, _buffers, settle) {
+    async handle(op, p, _buffers, later) {
       switch (op) {
         case 'grpc.load': {
           const c = client(p);
@@ -234,12 +232,7 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
         case 'grpc.invoke':
           return { value: await invoke(p) };
         case 'grpc.start': {
-          const id = ++asyncIds;
-          invoke(p).then(
-            (value) => settle(id, { ok: true, value }),
-            (e) => settle(id, { ok: false, error: String((e as Error)?.message ?? e) }),
-          );
-          return { value: id };
+          return { value: later(invoke(p).then((value) => ({ value }))) };
         }
         case 'grpc.health': {
           const c = client(p);
@@ -313,7 +306,6 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
           const sid = Number(p?.id);
           const st = streams.get(sid);
           if (!st) throw new GuestError('unknown gRPC stream');
-          const id = ++asyncIds;
           const waitForEvents = async () => {
             while (!st.queue.length && !deps.signal.aborted) {
               await new Promise<void>((resolve) => {
@@ -330,10 +322,9 @@ export function createGrpcHost(deps: GrpcHostDeps): GrpcHost {
             st.queue = [];
             const finished = events.some((e) => e.type === 'end');
             if (finished) streams.delete(sid);
-            settle(id, { ok: true, value: { events, done: finished || deps.signal.aborted } });
+            return { value: { events, done: finished || deps.signal.aborted } };
           };
-          void waitForEvents();
-          return { value: id };
+          return { value: later(waitForEvents()) };
         }
         case 'grpc.close': {
           const c = clients.get(Number(p?.client));

@@ -14,7 +14,7 @@ import { createDialEnv } from './dial-env.js';
 import type { ConnInfo } from './dial.js';
 import type { ConnFacts, Exchange, ExchangeFailure, SentRequest } from './exchange.js';
 import { hopHeaders } from './hop-headers.js';
-import { CANCELLED, TIMEOUT, runHop, type HopFailure, type HopResult, type ResponseBytesHook } from './hop.js';
+import { CANCELLED, TIMEOUT, runHop, type HopFailure, type HopResult } from './hop.js';
 import { createJarRegistry } from './jars.js';
 import { createConnectionPool, hostnameOf } from './pool.js';
 import { proxyFor } from './proxy.js';
@@ -29,8 +29,6 @@ import { k6Response } from '../sandbox/ops/http-response.js';
 export interface CreateEngineOptions extends Partial<EngineOptions> {
   /** The runner's public address (from `lookupEgressIp`), quoted in failure messages. */
   egressIp?: string;
-  /** Sees every response body chunk of every request (a per-attempt byte budget hooks in here). */
-  onResponseBytes?: ResponseBytesHook;
   /** Sees every finished request with its response (`--http-debug`); what it throws is ignored. */
   onExchange?: (res: HttpResponse) => void;
 }
@@ -94,7 +92,8 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
     const reqCookies = req.cookies ?? {};
     const userHeaders: Record<string, string> = { ...req.headers };
     const asSent = (m: string, u: string, h: Record<string, string>, b: Buffer | null, cookies: SentRequest['cookies']): SentRequest => ({ method: m, url: u, headers: h, body: b, cookies });
-    const firstEcho = asSent(method, req.url, userHeaders, req.body ? Buffer.from(req.body) : null, {});
+    const body = req.body ? Buffer.from(req.body) : null;
+    const firstEcho = asSent(method, req.url, userHeaders, body, {});
 
     // URL checks first: they fail without touching the network.
     let url: URL;
@@ -121,7 +120,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
 
     const initialHost = hostnameOf(url);
     let curMethod = method;
-    let curBody: Buffer | null = req.body && req.body.length > 0 ? Buffer.from(req.body) : req.body ? Buffer.alloc(0) : null;
+    let curBody: Buffer | null = body;
     let curUrl = url;
     let curUrlText = req.url;
     let dropSensitive = false;
@@ -149,7 +148,7 @@ export function createHttpEngine(options: CreateEngineOptions = {}): HttpEngine 
         const proxy = proxyFor({ proxy: opts.proxy, env: opts.env }, curUrl);
         let r: HopResult;
         try {
-          r = await runHop(pool, { method: curMethod, url: curUrl, headers: h, body: curBody, keepBody, proxy, budget }, { signal: ac.signal, timeoutMs, maxBody: opts.maxBodyBytes, egressIp, ...(options.onResponseBytes ? { onResponseBytes: options.onResponseBytes } : {}) });
+          r = await runHop(pool, { method: curMethod, url: curUrl, headers: h, body: curBody, keepBody, proxy, budget }, { signal: ac.signal, timeoutMs, maxBody: opts.maxBodyBytes, egressIp });
         } catch (e) {
           const f: HopFailure = e instanceof NetFailure ? e : exchangeFailure(e, 'send', { host: hostnameOf(curUrl) });
           const facts = f.hop;

@@ -59,12 +59,7 @@ export interface HopLimits {
   timeoutMs: number | null;
   maxBody: number;
   egressIp?: string;
-  /** Hook for budgets wider than one request (an attempt's response bytes): called with every
-   *  body chunk's size, kept or not; a NetFailure ends the hop with it. */
-  onResponseBytes?: ResponseBytesHook;
 }
-
-export type ResponseBytesHook = (bytes: number, ctx: FailureContext) => NetFailure | null;
 
 export function runHop(pool: ConnectionPool, hr: HopRequest, lim: HopLimits): Promise<HopResult> {
   const t: HopClock = { start: now() };
@@ -167,12 +162,6 @@ export function runHop(pool: ConnectionPool, hr: HopRequest, lim: HopLimits): Pr
       },
       onResponseData(c, chunk) {
         if (settled) return;
-        const over = lim.onResponseBytes?.(chunk.length, ctx());
-        if (over) {
-          fail(over);
-          if (!c.aborted) c.abort(new Error('response byte budget exhausted'));
-          return;
-        }
         if (!hr.keepBody) return;
         bytes += chunk.length;
         if (bytes > lim.maxBody) {

@@ -5,11 +5,11 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { NetFailure, failureMessage, requestTimeout, type FailureContext } from './causes.js';
 import { resolveEngineOptions } from './defaults.js';
+import { createDialEnv } from './dial-env.js';
 import { dial, type ConnInfo, type DialTarget, type HopTrace } from './dial.js';
-import { createEgressPolicy } from './egress.js';
-import { createLocalIpPicker } from './local-ips.js';
 import { proxyFor } from './proxy.js';
 import { createRedactor, type Redactor } from './redact.js';
+import { emptyTimings } from './timings.js';
 import type { EngineOptions, NetworkReason, Timings } from './types.js';
 
 export interface StreamTarget {
@@ -53,25 +53,12 @@ export interface StreamDialer {
   close(): void;
 }
 
-export function emptyTimings(): Timings {
-  return { blocked: 0, looking_up: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 };
-}
-
 const span = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > a ? b - a : 0);
 
 export function createStreamDialer(options: Partial<EngineOptions> & { egressIp?: string }): StreamDialer {
   const opts = resolveEngineOptions(options);
   const redactor = createRedactor({ secretParams: opts.secretParams, secretValues: opts.secretValues });
-  const sockets = new Set<Socket>();
-  const env = {
-    opts,
-    policy: createEgressPolicy(opts.allowHosts),
-    pickLocal: createLocalIpPicker(opts.localIPs),
-    track(s: Socket) {
-      sockets.add(s);
-      s.once('close', () => sockets.delete(s));
-    },
-  };
+  const env = createDialEnv(opts);
 
   async function open(t: StreamTarget, timeoutMs: number, signal?: AbortSignal): Promise<OpenedConnection> {
     const hostname = t.hostname.replace(/^\[|\]$/g, '');
@@ -132,9 +119,6 @@ export function createStreamDialer(options: Partial<EngineOptions> & { egressIp?
     redactor,
     open,
     shape,
-    close() {
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
+    close: () => env.destroyAll(),
   };
 }

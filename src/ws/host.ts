@@ -7,10 +7,11 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { NetFailure, exchangeFailure, requestTimeout, tlsFailure } from '../http/causes.js';
 import { canonicalHeaderName, statusText } from '../http/headers.js';
-import { createStreamDialer, emptyTimings, type StreamDialer } from '../http/stream-dial.js';
+import { createStreamDialer, type StreamDialer } from '../http/stream-dial.js';
+import { emptyTimings } from '../http/timings.js';
 import type { EngineOptions, Timings } from '../http/types.js';
 import type { RequestRecord } from '../attempt/types.js';
-import { GuestError, type OpResult } from '../sandbox/ops/types.js';
+import { GuestError, type Later, type OpResult } from '../sandbox/ops/types.js';
 
 export interface WsHostDeps {
   engineOptions: () => (Partial<EngineOptions> & { egressIp?: string }) | undefined;
@@ -40,12 +41,9 @@ interface Conn {
 }
 
 export interface WsHost {
-  handle(op: string, p: any, buffers: Uint8Array[], settle: (id: number, r: { ok: true; value: unknown; buffers?: Uint8Array[] } | { ok: false; error: string }) => void): Promise<OpResult | void>;
+  handle(op: string, p: any, buffers: Uint8Array[], later: Later): Promise<OpResult | void>;
   close(): void;
 }
-
-// Async operation ids share the guest loop's table with http.start's and grpc's: a range of their own.
-let asyncIds = 2_000_000_000;
 
 export interface HandshakeResponse {
   url: string;
@@ -298,18 +296,13 @@ export function createWsHost(deps: WsHostDeps): WsHost {
   };
 
   return {
-    async handle(op, p, buffers, settle) {
+    async handle(op, p, buffers, later) {
       switch (op) {
         case 'ws.open': {
           return { value: await open(p) };
         }
         case 'ws.start': {
-          const id = ++asyncIds;
-          open(p).then(
-            (value) => settle(id, { ok: true, value }),
-            (e) => settle(id, { ok: false, error: String((e as Error)?.message ?? e) }),
-          );
-          return { value: id };
+          return { value: later(open(p).then((value) => ({ value }))) };
         }
         case 'ws.send': {
           const c = conn(p);
@@ -343,15 +336,13 @@ export function createWsHost(deps: WsHostDeps): WsHost {
         case 'ws.next': {
           // k6/websockets: settles with the next events, whenever they come.
           const c = conn(p);
-          const id = ++asyncIds;
           const loop = async () => {
             while (!c.queue.length && !deps.signal.aborted) await waitFor(c, 60_000);
             const r = drain(c);
             if ((r.value as { closed: boolean }).closed) conns.delete(Number(p.id));
-            settle(id, { ok: true, value: r.value, buffers: r.buffers ?? [] });
+            return { value: r.value, buffers: r.buffers ?? [] };
           };
-          void loop();
-          return { value: id };
+          return { value: later(loop()) };
         }
         default:
           throw new GuestError(`unknown host operation ${op}`);

@@ -6,6 +6,7 @@ import { defaultEngineOptions } from '../../http/defaults.js';
 import type { CreateEngineOptions } from '../../http/engine.js';
 import type { Redactor } from '../../http/redact.js';
 import { createStreamDialer } from '../../http/stream-dial.js';
+import { emptyTimings } from '../../http/timings.js';
 import { Code, CODE_NAMES, GrpcConnection } from '../../grpc/connection.js';
 import { HEALTH_CHECK_PATH, healthRequest, healthStatus, SERVING_STATUS } from '../../grpc/services.js';
 import type { AttemptRunner, RequestRecord } from '../types.js';
@@ -25,7 +26,7 @@ export function grpcCheckRunner(url: URL, engineFlags: CreateEngineOptions, reda
     const timeoutMs = Math.max(1, ctx.deadline - started - TIMEOUT_MARGIN_MS);
     const rec: RequestRecord = {
       method: 'gRPC', url: shown, status: 0, error: '', error_code: 0, remote_ip: '', remote_port: 0, local_ip: '', local_port: 0, proto: '',
-      timings: { blocked: 0, looking_up: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 },
+      timings: emptyTimings(),
     };
     const emit = () => ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
     let conn: GrpcConnection | undefined;

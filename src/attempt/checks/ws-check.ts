@@ -22,12 +22,12 @@ export function wsCheckRunner(url: URL, engineFlags: CreateEngineOptions, redact
       },
     });
     try {
-      const opened = (await host.handle('ws.open', { url: url.href, headers: {} }, [], () => undefined))?.value as { id: number; response: { status: number; local_ip: string; local_port: number; remote_ip: string; remote_port: number } };
+      const opened = (await host.handle('ws.open', { url: url.href, headers: {} }, [], () => 0))?.value as { id: number; response: { status: number; local_ip: string; local_port: number; remote_ip: string; remote_port: number } };
       if (!opened.id) {
         const reason = rec?.reason ?? 'NetworkError';
         return checkResult(ctx.attempt, started, rec, { passed: false, reason, message: `WebSocket ${shown} failed: ${rec?.message ?? rec?.error ?? 'handshake failed'}` });
       }
-      await host.handle('ws.close', { id: opened.id, code: 1000 }, [], () => undefined);
+      await host.handle('ws.close', { id: opened.id, code: 1000 }, [], () => 0);
       const r = opened.response;
       return checkResult(ctx.attempt, started, rec, { passed: true, message: `WebSocket ${shown} → 101 Switching Protocols (from ${r.local_ip}:${r.local_port} to ${r.remote_ip}:${r.remote_port})` });
     } catch (e) {

@@ -5,7 +5,7 @@ import { DEFAULT_STATUS_RULE, decodeStatusRule, type StatusRule } from '../../at
 import { DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS } from '../../http/defaults.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import { fields, optNum, optObject, optStr, str, stringRecord, text, type Fields } from './decode.js';
-import { GuestError, mainOp, VU_PHASES, type MainEnv, type OpResult } from './types.js';
+import { GuestError, laterFor, mainOp, VU_PHASES, type MainEnv, type OpResult } from './types.js';
 
 const INIT_HTTP = 'Making http requests in the init context is not supported';
 
@@ -116,15 +116,11 @@ export const start = mainOp({
   doc: 'like `http.request` → id; settled later through `k6p:loop` (queued like a batch)',
   decode: oneRequest('http.start'),
   run: (req, env): OpResult => {
-    const id = env.nextAsyncId();
-    env.send(req).then(
-      (res) => {
-        const { value, buffers } = deliver(env, [res]);
-        env.settle(id, { ok: true, value: value[0], buffers });
-      },
-      (err) => env.settle(id, { ok: false, error: String((err as Error)?.message ?? err) }),
-    );
-    return { value: id };
+    const work = env.send(req).then((res) => {
+      const { value, buffers } = deliver(env, [res]);
+      return { value: value[0], buffers };
+    });
+    return { value: laterFor(env)(work) };
   },
 });
 

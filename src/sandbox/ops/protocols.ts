@@ -2,7 +2,7 @@
 // main thread beside the HTTP engine, over the same dial path. The registry checks that a
 // payload is an object; each host then reads its fields with checks of its own.
 import { fields, type Fields } from './decode.js';
-import { ALL_PHASES, mainOp, VU_PHASES, type MainEnv, type MainOpSpec, type Phase } from './types.js';
+import { ALL_PHASES, laterFor, mainOp, VU_PHASES, type MainEnv, type MainOpSpec, type Phase } from './types.js';
 
 type Protocol = 'grpc' | 'ws';
 
@@ -12,7 +12,7 @@ function protocolOp(protocol: Protocol, name: string, phases: readonly Phase[], 
     doc,
     ...(refused ? { refused } : {}),
     decode: (raw) => fields(raw, name),
-    run: (p, env: MainEnv, buffers) => env.protocol(protocol).handle(name, p, buffers, env.settle),
+    run: (p, env: MainEnv, buffers) => env.protocol(protocol).handle(name, p, buffers, laterFor(env)),
   });
 }
 

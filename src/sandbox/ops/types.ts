@@ -43,6 +43,21 @@ export class GuestError extends Error {
 /** Delivers the result of an async operation (http.asyncRequest) to the guest later. */
 export type Settle = (id: number, r: { ok: true; value: unknown; buffers?: Uint8Array[] } | { ok: false; error: string }) => void;
 
+/** Starts async work for the guest: returns its id now; the outcome settles through `k6p:loop`. */
+export type Later = (work: Promise<{ value: unknown; buffers?: Uint8Array[] }>) => number;
+
+/** The one way async ops get an id and settle: the attempt's counter, then its settle. */
+export function laterFor(env: Pick<MainEnv, 'nextAsyncId' | 'settle'>): Later {
+  return (work) => {
+    const id = env.nextAsyncId();
+    work.then(
+      (r) => env.settle(id, { ok: true, ...r }),
+      (err) => env.settle(id, { ok: false, error: String((err as Error)?.message ?? err) }),
+    );
+    return id;
+  };
+}
+
 /** What worker-side handlers work with: the attempt's context and journal. */
 export interface WorkerEnv {
   ctx: OpContext;
@@ -73,7 +88,7 @@ export interface MainEnv {
 
 /** What a protocol's host half offers the registry: one handler for its ops. */
 export interface ProtocolHost {
-  handle(op: string, payload: Fields, buffers: Uint8Array[], settle: Settle): Promise<OpResult | void>;
+  handle(op: string, payload: Fields, buffers: Uint8Array[], later: Later): Promise<OpResult | void>;
 }
 
 type Awaitable<T> = T | Promise<T>;
