@@ -4,15 +4,22 @@ import type { AttemptRunner, RequestRecord } from './types.js';
 
 type AttemptContext = Parameters<AttemptRunner>[0];
 
-export function oneRequestResult(ctx: AttemptContext, started: number, rec: RequestRecord) {
-  ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
+/** What every built-in check's result holds besides its verdict. */
+export function checkShell(attempt: number, started: number, requests: RequestRecord[]) {
   return {
-    number: ctx.attempt,
+    number: attempt,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     checks: [],
-    requests: [rec],
+    requests,
     console: [],
+  };
+}
+
+export function oneRequestResult(ctx: AttemptContext, started: number, rec: RequestRecord) {
+  ctx.onEvent?.({ type: 'request', attempt: ctx.attempt, request: rec });
+  return {
+    ...checkShell(ctx.attempt, started, [rec]),
     ...(rec.retryAfterSeconds !== undefined ? { retryAfterMs: rec.retryAfterSeconds * 1000 } : {}),
   };
 }

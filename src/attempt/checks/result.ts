@@ -1,4 +1,5 @@
 // The attempt result of a one-request protocol check (gRPC health, WebSocket upgrade).
+import { checkShell } from '../one-request.js';
 import type { AttemptReason, AttemptResult, RequestRecord } from '../types.js';
 
 export function checkResult(
@@ -8,12 +9,7 @@ export function checkResult(
   verdict: { passed: true; message: string } | { passed: false; reason: AttemptReason; message: string },
 ): AttemptResult {
   return {
-    number: attempt,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    checks: [],
-    requests: rec ? [rec] : [],
-    console: [],
+    ...checkShell(attempt, started, rec ? [rec] : []),
     ...(verdict.passed ? { outcome: 'passed' as const, message: verdict.message } : { outcome: 'failed' as const, reason: verdict.reason, message: verdict.message }),
   };
 }
