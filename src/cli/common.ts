@@ -4,7 +4,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { EXIT_FAILED, EXIT_OK, exitCodeFor, isUsageError } from '../errors.js';
 import type { CommonOptions, PreflightEvent, PreflightRun } from '../index.js';
-import { createRedactor, type Redactor } from '../http/redact.js';
 import { jsonReporter, textReporter, type Reporter } from '../report/reporter.js';
 import { textField } from '../report/sanitize.js';
 import { createStatusFileWriter } from '../report/status-file.js';
@@ -30,33 +29,28 @@ export function forcedColor(env: NodeJS.ProcessEnv = process.env): boolean | und
 }
 
 /** The verdict line alone (`--quiet`). */
-function quietTextReporter(style: Style, redactor?: Redactor): Reporter {
+function quietTextReporter(style: Style): Reporter {
   return {
     event() {},
     notice() {},
     result(status) {
       const ok = status.phase === 'Succeeded';
       const message = status.schedule === null && status.lastAttempt ? status.lastAttempt.message : status.message;
-      const text = textField(redactor ? redactor.text(message) : message);
+      const text = textField(message);
       process.stdout.write(`${ok ? style.ok(status.phase) : `${style.bad(status.phase)} ${style.bold(status.reason)}`}: ${text}\n`);
     },
     close() {},
   };
 }
 
-/** The reporter for stdout; `redactor` masks the validation's secrets in everything it prints. */
-export function makeReporter(f: OutputFlagValues, live: boolean, redactor?: Redactor): Reporter {
+/** The reporter for stdout. What it gets from the library has the validation's secrets masked already. */
+export function makeReporter(f: OutputFlagValues, live: boolean): Reporter {
   if (f.output === 'json') {
-    const json = jsonReporter(process.stdout, redactor);
+    const json = jsonReporter(process.stdout);
     return f.quiet ? { event() {}, notice() {}, result: (s, how) => json.result(s, how), close: () => json.close() } : json;
   }
   const style = createStyle(useColor(process.stdout, f.color ?? forcedColor()));
-  return f.quiet ? quietTextReporter(style, redactor) : textReporter(process.stdout, style, { live, ...(redactor ? { redactor } : {}) });
-}
-
-/** The redactor of a validation's secrets, as the library builds it, for the CLI's own sinks. */
-export function redactorFor(o: Pick<CommonOptions, 'secrets' | 'secretParams'>): Redactor {
-  return createRedactor({ secretValues: (o.secrets ?? []).filter(Boolean), secretParams: o.secretParams ?? [] });
+  return f.quiet ? quietTextReporter(style) : textReporter(process.stdout, style, { live });
 }
 
 /** Network, secrets and debug options for the library, from the flags every attempt has. */
@@ -100,8 +94,6 @@ export interface Consumers {
   statusFile?: string | undefined;
   /** `undefined`: the default (/dev/termination-log in a pod); `false`: none. */
   terminationLog?: string | false | undefined;
-  /** Masks the validation's secrets in the status file and the termination message. */
-  redactor?: Redactor | undefined;
 }
 
 /**
@@ -113,7 +105,7 @@ export async function consume(
   out: Consumers,
 ): Promise<number> {
   const { reporter } = out;
-  const statusFile = out.statusFile ? createStatusFileWriter(out.statusFile, (e) => reporter.notice(`status file: ${e.message}`), out.redactor) : undefined;
+  const statusFile = out.statusFile ? createStatusFileWriter(out.statusFile, (e) => reporter.notice(`status file: ${e.message}`)) : undefined;
   const sig = signalAbort();
   try {
     const { passed, status, skipped } = await start({
@@ -127,7 +119,7 @@ export async function consume(
     statusFile?.write(status);
     const termPath = out.terminationLog === false ? undefined : (out.terminationLog ?? defaultTerminationLogPath());
     if (termPath) {
-      const err = writeTerminationLog(termPath, status, undefined, out.redactor);
+      const err = writeTerminationLog(termPath, status);
       if (err && out.terminationLog) reporter.notice(`termination log ${termPath}: ${err.message}`);
     }
     reporter.result(status, { skipped: !!skipped });
