@@ -13,8 +13,6 @@ import type { StatusDocument } from '../status/types.js';
 import { engineFrom, type NetworkFlagValues } from './flags.js';
 import { gate, runGated } from './gate.js';
 
-export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
-
 export interface OutputFlagValues {
   output: 'text' | 'json';
   quiet?: boolean;
@@ -22,7 +20,7 @@ export interface OutputFlagValues {
 }
 
 /** FORCE_COLOR as Node reads it: set and not `0`/`false` forces colour on; `0`/`false` off. */
-export function forcedColor(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
+function forcedColor(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
   const v = env.FORCE_COLOR;
   if (v === undefined) return undefined;
   return !(v === '0' || v.toLowerCase() === 'false');
@@ -65,7 +63,7 @@ export async function networkOptions(f: NetworkFlagValues & { secretParam?: stri
 }
 
 /** An AbortController that SIGINT/SIGTERM abort; `code()` is 130/143 once a signal came. */
-export function signalAbort(): { signal: AbortSignal; code(): number | undefined; dispose(): void; which(): string | undefined } {
+function signalAbort(): { signal: AbortSignal; code(): number | undefined; dispose(): void } {
   const ac = new AbortController();
   let got: NodeJS.Signals | undefined;
   const on = (sig: NodeJS.Signals) => () => {
@@ -80,7 +78,6 @@ export function signalAbort(): { signal: AbortSignal; code(): number | undefined
   return {
     signal: ac.signal,
     code: () => (got === 'SIGINT' ? 130 : got === 'SIGTERM' ? 143 : undefined),
-    which: () => got,
     dispose() {
       process.off('SIGINT', int);
       process.off('SIGTERM', term);
