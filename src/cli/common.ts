@@ -19,13 +19,6 @@ export interface OutputFlagValues {
   color?: boolean | undefined;
 }
 
-/** FORCE_COLOR as Node reads it: set and not `0`/`false` forces colour on; `0`/`false` off. */
-function forcedColor(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
-  const v = env.FORCE_COLOR;
-  if (v === undefined) return undefined;
-  return !(v === '0' || v.toLowerCase() === 'false');
-}
-
 /** The verdict line alone (`--quiet`). */
 function quietTextReporter(style: Style): Reporter {
   return {
@@ -47,7 +40,7 @@ export function makeReporter(f: OutputFlagValues, live: boolean): Reporter {
     const json = jsonReporter(process.stdout);
     return f.quiet ? { event() {}, notice() {}, result: (s, how) => json.result(s, how), close: () => json.close() } : json;
   }
-  const style = createStyle(useColor(process.stdout, f.color ?? forcedColor()));
+  const style = createStyle(useColor(process.stdout, f.color));
   return f.quiet ? quietTextReporter(style) : textReporter(process.stdout, style, { live });
 }
 
