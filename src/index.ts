@@ -347,10 +347,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
         emit({ type: 'notice', message });
         return { passed: true, skipped: true, status: skippedStatus(who, message), notices: [message] };
       }
-      const over: PlanInput = { ...ro.schedule };
-      if (ro.timeout !== undefined) over.timeout = typeof ro.timeout === 'number' ? `${ro.timeout}ms` : ro.timeout;
-      const { input, names } = layerPlanInput(v, over);
-      const plan = planFromInput(input, undefined, names);
+      const plan = schedule(ro.schedule, ro.timeout, v);
       const gen = testRun.generation;
       if (source.kind === 'connectivityCheck') {
         const net = await session(ro, emit);
@@ -489,7 +486,7 @@ function secretsOf(o: ScriptOptions, redactor: Redactor): { secrets?: SecretStor
 function schedule(input: PlanInput | undefined, timeout: string | number | undefined, config?: ValidationBlock): SchedulePlan {
   const i: PlanInput = { ...input };
   if (timeout !== undefined) i.timeout = typeof timeout === 'number' ? `${timeout}ms` : timeout;
-  // A preflight.yaml beside the script gives the schedule; options win field by field.
+  // A preflight.yaml beside the script, or a TestRun's block, gives the schedule; options win field by field.
   const { input: layered, names } = layerPlanInput(config, i);
   return planFromInput(layered, undefined, names);
 }
