@@ -274,12 +274,7 @@ export function checkUrl(url: string | readonly string[], opts: CheckUrlOptions 
         ...(minCertValidityMs !== undefined ? { minCertValidityMs } : {}),
       }, net.engine, net.redactor)),
     );
-    // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
-    const shown = urls.map((u) => net.redactor.url(u));
-    const target = urls.every((u) => checkerFor(u).http)
-      ? `${method} ${shown.join(', ')}`
-      : urls.map((u, i) => (checkerFor(u).http ? `${method} ${shown[i]}` : shown[i])).join(', ');
-    return drive({ plan, runner, target, opts, emit, net });
+    return drive({ plan, runner, target: checkTarget(urls, method, net.redactor), opts, emit, net });
   }, opts.onEvent);
 }
 
@@ -359,8 +354,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
           net.engine,
           net.redactor,
         );
-        // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
-        const target = checkerFor(source.url).http ? `${source.method} ${net.redactor.url(source.url)}` : net.redactor.url(source.url);
+        const target = checkTarget([source.url], source.method, net.redactor);
         return { skipped: false, ...(await drive({ plan, runner, target: `${who}: ${target}`, opts: ro, emit, net, generation: gen })) };
       }
       const memoryLimitBytes = memoryLimit(ro);
@@ -481,6 +475,15 @@ function scriptAttempts(source: ScriptSource, o: ScriptOptions, net: Session, me
   const store = secretStoreFrom(o.secretSources ?? []);
   for (const v of store?.knownValues() ?? []) if (v) net.redactor.addSecret(v);
   return prepareScriptAttempts({ source, env: { ...o.env }, memoryLimitBytes, timeoutMs, engine: net.engine, redactor: net.redactor, ...(store ? { secrets: store } : {}) });
+}
+
+/** What a check names as its target. Method applies to http(s) URLs only; a tcp://, tls://,
+ *  grpc:// or ws:// target is named by its URL. */
+function checkTarget(urls: readonly string[], method: string, redactor: Redactor): string {
+  const shown = urls.map((u) => redactor.url(u));
+  return urls.every((u) => checkerFor(u).http)
+    ? `${method} ${shown.join(', ')}`
+    : urls.map((u, i) => (checkerFor(u).http ? `${method} ${shown[i]}` : shown[i])).join(', ');
 }
 
 function schedule(input: PlanInput | undefined, timeout: string | number | undefined, config?: ValidationBlock): SchedulePlan {
