@@ -11,7 +11,7 @@
 // whose `code` is stable (src/errors.ts): `K6P_USAGE` or `K6P_MANIFEST` (the CLI's exit 2).
 import { allOf } from './attempt/all-of.js';
 import { prepareScriptAttempts } from './attempt/script-attempt.js';
-import { secretStoreFrom, type SecretStore } from './script/secret-sources.js';
+import { secretStoreFrom } from './script/secret-sources.js';
 import type { AttemptEvent, AttemptResult, AttemptRunner } from './attempt/types.js';
 import { parseValidity } from './attempt/conn-check.js';
 import { checkableUrl, checkerFor, urlCheckRunner } from './attempt/url-check.js';
@@ -208,7 +208,7 @@ export function runOnce(script: ScriptInput, opts: ScriptOptions = {}): Prefligh
     scriptConfig(source); // a preflight.yaml beside the script: its key picked the entry; a check there is refused
     const net = await session(opts, emit);
     const out = (e: PreflightEvent) => emit(forOutput(e, net.redactor));
-    const attempts = await prepareScriptAttempts({ source, env: { ...opts.env }, memoryLimitBytes, timeoutMs, engine: net.engine, redactor: net.redactor, ...secretsOf(opts, net.redactor) });
+    const attempts = await scriptAttempts(source, opts, net, memoryLimitBytes, timeoutMs);
     const abort = new AbortController();
     const onAbort = () => abort.abort(opts.signal?.reason);
     if (opts.signal?.aborted) onAbort();
@@ -241,7 +241,7 @@ export function poll(script: ScriptInput, opts: PollOptions = {}): PreflightRun<
       return { passed: true, skipped: true, status: skippedStatus(source.origin, message), notices: [message] };
     }
     const net = await session(opts, emit);
-    const attempts = await prepareScriptAttempts({ source, env: { ...opts.env }, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine: net.engine, redactor: net.redactor, ...secretsOf(opts, net.redactor) });
+    const attempts = await scriptAttempts(source, opts, net, memoryLimitBytes, plan.timeoutMs);
     try {
       return await drive({ plan, runner: attempts.run, target: source.origin, opts, emit, net, notices: () => attempts.notices });
     } finally {
@@ -274,12 +274,7 @@ export function checkUrl(url: string | readonly string[], opts: CheckUrlOptions 
         ...(minCertValidityMs !== undefined ? { minCertValidityMs } : {}),
       }, net.engine, net.redactor)),
     );
-    // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
-    const shown = urls.map((u) => net.redactor.url(u));
-    const target = urls.every((u) => checkerFor(u).http)
-      ? `${method} ${shown.join(', ')}`
-      : urls.map((u, i) => (checkerFor(u).http ? `${method} ${shown[i]}` : shown[i])).join(', ');
-    return drive({ plan, runner, target, opts, emit, net });
+    return drive({ plan, runner, target: checkTarget(urls, method, net.redactor), opts, emit, net });
   }, opts.onEvent);
 }
 
@@ -347,10 +342,7 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
         emit({ type: 'notice', message });
         return { passed: true, skipped: true, status: skippedStatus(who, message), notices: [message] };
       }
-      const over: PlanInput = { ...ro.schedule };
-      if (ro.timeout !== undefined) over.timeout = typeof ro.timeout === 'number' ? `${ro.timeout}ms` : ro.timeout;
-      const { input, names } = layerPlanInput(v, over);
-      const plan = planFromInput(input, undefined, names);
+      const plan = schedule(ro.schedule, ro.timeout, v);
       const gen = testRun.generation;
       if (source.kind === 'connectivityCheck') {
         const net = await session(ro, emit);
@@ -362,13 +354,12 @@ export function loadTestRun(manifest: string | { text: string; source?: string }
           net.engine,
           net.redactor,
         );
-        // Method applies to http(s) URLs only; a tcp://, tls://, grpc:// or ws:// target is named by its URL.
-        const target = checkerFor(source.url).http ? `${source.method} ${net.redactor.url(source.url)}` : net.redactor.url(source.url);
+        const target = checkTarget([source.url], source.method, net.redactor);
         return { skipped: false, ...(await drive({ plan, runner, target: `${who}: ${target}`, opts: ro, emit, net, generation: gen })) };
       }
       const memoryLimitBytes = memoryLimit(ro);
       const net = await session(ro, emit);
-      const attempts = await prepareScriptAttempts({ source: script!, env: { ...ro.env }, memoryLimitBytes, timeoutMs: plan.timeoutMs, engine: net.engine, redactor: net.redactor, ...secretsOf(ro, net.redactor) });
+      const attempts = await scriptAttempts(script!, ro, net, memoryLimitBytes, plan.timeoutMs);
       try {
         return { skipped: false, ...(await drive({ plan, runner: attempts.run, target: `${who}: ${script!.origin}`, opts: ro, emit, net, notices: () => attempts.notices, generation: gen })) };
       } finally {
@@ -479,17 +470,26 @@ function scriptSource(script: ScriptInput, file?: string): ScriptSource {
   return { origin: name, files, entry: name };
 }
 
-/** `k6/secrets` sources; the values they already hold are masked from the start. */
-function secretsOf(o: ScriptOptions, redactor: Redactor): { secrets?: SecretStore } {
+/** The script's attempts, with its `k6/secrets` sources; the values they already hold are masked from the start. */
+function scriptAttempts(source: ScriptSource, o: ScriptOptions, net: Session, memoryLimitBytes: number, timeoutMs: number) {
   const store = secretStoreFrom(o.secretSources ?? []);
-  for (const v of store?.knownValues() ?? []) if (v) redactor.addSecret(v);
-  return store ? { secrets: store } : {};
+  for (const v of store?.knownValues() ?? []) if (v) net.redactor.addSecret(v);
+  return prepareScriptAttempts({ source, env: { ...o.env }, memoryLimitBytes, timeoutMs, engine: net.engine, redactor: net.redactor, ...(store ? { secrets: store } : {}) });
+}
+
+/** What a check names as its target. Method applies to http(s) URLs only; a tcp://, tls://,
+ *  grpc:// or ws:// target is named by its URL. */
+function checkTarget(urls: readonly string[], method: string, redactor: Redactor): string {
+  const shown = urls.map((u) => redactor.url(u));
+  return urls.every((u) => checkerFor(u).http)
+    ? `${method} ${shown.join(', ')}`
+    : urls.map((u, i) => (checkerFor(u).http ? `${method} ${shown[i]}` : shown[i])).join(', ');
 }
 
 function schedule(input: PlanInput | undefined, timeout: string | number | undefined, config?: ValidationBlock): SchedulePlan {
   const i: PlanInput = { ...input };
   if (timeout !== undefined) i.timeout = typeof timeout === 'number' ? `${timeout}ms` : timeout;
-  // A preflight.yaml beside the script gives the schedule; options win field by field.
+  // A preflight.yaml beside the script, or a TestRun's block, gives the schedule; options win field by field.
   const { input: layered, names } = layerPlanInput(config, i);
   return planFromInput(layered, undefined, names);
 }

@@ -44,7 +44,3 @@ export type AttemptReason = (typeof ATTEMPT_REASONS)[number];
 export function isAttemptReason(s: string): s is AttemptReason {
   return (ATTEMPT_REASONS as readonly string[]).includes(s);
 }
-
-export function isNetworkReason(s: string): s is NetworkReason {
-  return (NETWORK_REASONS as readonly string[]).includes(s);
-}

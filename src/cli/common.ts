@@ -4,7 +4,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { EXIT_FAILED, EXIT_OK, exitCodeFor, isUsageError } from '../errors.js';
 import type { CommonOptions, PreflightEvent, PreflightRun } from '../index.js';
-import { createRedactor, type Redactor } from '../http/redact.js';
 import { jsonReporter, textReporter, type Reporter } from '../report/reporter.js';
 import { textField } from '../report/sanitize.js';
 import { createStatusFileWriter } from '../report/status-file.js';
@@ -14,49 +13,35 @@ import type { StatusDocument } from '../status/types.js';
 import { engineFrom, type NetworkFlagValues } from './flags.js';
 import { gate, runGated } from './gate.js';
 
-export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../errors.js';
-
 export interface OutputFlagValues {
   output: 'text' | 'json';
   quiet?: boolean;
   color?: boolean | undefined;
 }
 
-/** FORCE_COLOR as Node reads it: set and not `0`/`false` forces colour on; `0`/`false` off. */
-export function forcedColor(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
-  const v = env.FORCE_COLOR;
-  if (v === undefined) return undefined;
-  return !(v === '0' || v.toLowerCase() === 'false');
-}
-
 /** The verdict line alone (`--quiet`). */
-function quietTextReporter(style: Style, redactor?: Redactor): Reporter {
+function quietTextReporter(style: Style): Reporter {
   return {
     event() {},
     notice() {},
     result(status) {
       const ok = status.phase === 'Succeeded';
       const message = status.schedule === null && status.lastAttempt ? status.lastAttempt.message : status.message;
-      const text = textField(redactor ? redactor.text(message) : message);
+      const text = textField(message);
       process.stdout.write(`${ok ? style.ok(status.phase) : `${style.bad(status.phase)} ${style.bold(status.reason)}`}: ${text}\n`);
     },
     close() {},
   };
 }
 
-/** The reporter for stdout; `redactor` masks the validation's secrets in everything it prints. */
-export function makeReporter(f: OutputFlagValues, live: boolean, redactor?: Redactor): Reporter {
+/** The reporter for stdout. What it gets from the library has the validation's secrets masked already. */
+export function makeReporter(f: OutputFlagValues, live: boolean): Reporter {
   if (f.output === 'json') {
-    const json = jsonReporter(process.stdout, redactor);
+    const json = jsonReporter(process.stdout);
     return f.quiet ? { event() {}, notice() {}, result: (s, how) => json.result(s, how), close: () => json.close() } : json;
   }
-  const style = createStyle(useColor(process.stdout, f.color ?? forcedColor()));
-  return f.quiet ? quietTextReporter(style, redactor) : textReporter(process.stdout, style, { live, ...(redactor ? { redactor } : {}) });
-}
-
-/** The redactor of a validation's secrets, as the library builds it, for the CLI's own sinks. */
-export function redactorFor(o: Pick<CommonOptions, 'secrets' | 'secretParams'>): Redactor {
-  return createRedactor({ secretValues: (o.secrets ?? []).filter(Boolean), secretParams: o.secretParams ?? [] });
+  const style = createStyle(useColor(process.stdout, f.color));
+  return f.quiet ? quietTextReporter(style) : textReporter(process.stdout, style, { live });
 }
 
 /** Network, secrets and debug options for the library, from the flags every attempt has. */
@@ -71,7 +56,7 @@ export async function networkOptions(f: NetworkFlagValues & { secretParam?: stri
 }
 
 /** An AbortController that SIGINT/SIGTERM abort; `code()` is 130/143 once a signal came. */
-export function signalAbort(): { signal: AbortSignal; code(): number | undefined; dispose(): void; which(): string | undefined } {
+function signalAbort(): { signal: AbortSignal; code(): number | undefined; dispose(): void } {
   const ac = new AbortController();
   let got: NodeJS.Signals | undefined;
   const on = (sig: NodeJS.Signals) => () => {
@@ -86,7 +71,6 @@ export function signalAbort(): { signal: AbortSignal; code(): number | undefined
   return {
     signal: ac.signal,
     code: () => (got === 'SIGINT' ? 130 : got === 'SIGTERM' ? 143 : undefined),
-    which: () => got,
     dispose() {
       process.off('SIGINT', int);
       process.off('SIGTERM', term);
@@ -100,8 +84,6 @@ export interface Consumers {
   statusFile?: string | undefined;
   /** `undefined`: the default (/dev/termination-log in a pod); `false`: none. */
   terminationLog?: string | false | undefined;
-  /** Masks the validation's secrets in the status file and the termination message. */
-  redactor?: Redactor | undefined;
 }
 
 /**
@@ -113,7 +95,7 @@ export async function consume(
   out: Consumers,
 ): Promise<number> {
   const { reporter } = out;
-  const statusFile = out.statusFile ? createStatusFileWriter(out.statusFile, (e) => reporter.notice(`status file: ${e.message}`), out.redactor) : undefined;
+  const statusFile = out.statusFile ? createStatusFileWriter(out.statusFile, (e) => reporter.notice(`status file: ${e.message}`)) : undefined;
   const sig = signalAbort();
   try {
     const { passed, status, skipped } = await start({
@@ -127,7 +109,7 @@ export async function consume(
     statusFile?.write(status);
     const termPath = out.terminationLog === false ? undefined : (out.terminationLog ?? defaultTerminationLogPath());
     if (termPath) {
-      const err = writeTerminationLog(termPath, status, undefined, out.redactor);
+      const err = writeTerminationLog(termPath, status);
       if (err && out.terminationLog) reporter.notice(`termination log ${termPath}: ${err.message}`);
     }
     reporter.result(status, { skipped: !!skipped });

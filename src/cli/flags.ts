@@ -4,6 +4,7 @@
 // typed arguments and pass them to the library without casts.
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
+import { DEFAULT_USER_AGENT } from '../http/defaults.js';
 import { parseLocalIPs } from '../http/local-ips.js';
 import type { EngineOptions } from '../http/types.js';
 import { DEFAULT_SCRIPT_KEY, DEFAULT_TEXT } from '../plan/defaults.js';
@@ -138,7 +139,7 @@ export function networkFlags<T>(y: Argv<T>) {
     .option('proxy', { group: NETWORK_GROUP, type: 'string', describe: 'Proxy URL (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)' })
     .option('allow-host', { group: NETWORK_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Only reach these: host, *.domain, IP or CIDR (repeatable); checked on every connect and redirect' })
     .option('max-body', { group: NETWORK_GROUP, type: 'string', default: DEFAULT_TEXT.maxBody, coerce: (v: string) => parseSize('max-body', v), describe: 'Largest response body read' })
-    .option('user-agent', { group: NETWORK_GROUP, type: 'string', describe: 'User-Agent header (k6 userAgent)' })
+    .option('user-agent', { group: NETWORK_GROUP, type: 'string', describe: `User-Agent header (k6 userAgent) [default: ${DEFAULT_USER_AGENT}, what k6 sends]` })
     .option('http-debug', { group: NETWORK_GROUP, choices: ['headers', 'full'] as const, describe: 'Print each request and response to stderr, secrets masked (k6 --http-debug; --http-debug=full adds bodies)' });
 }
 

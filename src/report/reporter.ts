@@ -2,7 +2,6 @@
 // on a TTY); JSON lines are for tools (the operator reads pod logs, so the verdict is last).
 import type { AttemptEvent } from '../attempt/types.js';
 import type { DriverEvent } from '../poll/driver.js';
-import type { Redactor } from '../http/redact.js';
 import { humanDuration } from '../plan/duration.js';
 import type { StatusDocument } from '../status/types.js';
 import { forOutput, safeJson, textField as t } from './sanitize.js';
@@ -56,11 +55,12 @@ export function batchedSink(out: Sink): Sink & { flush(): void } {
   };
 }
 
-/** JSON lines. Every line passes through `forOutput` (secrets masked in every field) and
+/** JSON lines. Every line passes through `forOutput` (URL credentials and secret parameters
+ *  masked in every field; the library masked the validation's own secrets already) and
  *  `safeJson` (U+2028/U+2029 and C1 controls escaped). */
-export function jsonReporter(target: Sink, redactor?: Redactor): Reporter {
+export function jsonReporter(target: Sink): Reporter {
   const out = batchedSink(target);
-  const line = (o: object) => out.write(safeJson(forOutput(o, redactor)) + '\n');
+  const line = (o: object) => out.write(safeJson(forOutput(o)) + '\n');
   return {
     event(e) {
       switch (e.type) {
@@ -92,10 +92,10 @@ export function jsonReporter(target: Sink, redactor?: Redactor): Reporter {
   };
 }
 
-/** Text for people. Events, notices and the result pass through `forOutput` first (secrets
- *  masked in every field); every string that a script, a server or the environment could
+/** Text for people. Events, notices and the result pass through `forOutput` first (URL
+ *  credentials and secret parameters masked in every field); every string that a script, a server or the environment could
  *  have shaped is printed through `textField` (controls escaped, continuation lines marked). */
-export function textReporter(target: Sink, style: Style, opts: { live: boolean; redactor?: Redactor }): Reporter {
+export function textReporter(target: Sink, style: Style, opts: { live: boolean }): Reporter {
   const out = batchedSink(target);
   let countdown: NodeJS.Timeout | undefined;
   let countdownShown = false;
@@ -115,7 +115,7 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean; 
   return {
     event(raw) {
       // The status snapshot is only read for its times here; it is not printed.
-      const e = raw.type === 'status' ? raw : forOutput(raw, opts.redactor);
+      const e = raw.type === 'status' ? raw : forOutput(raw);
       switch (e.type) {
         case 'attemptStarted':
           deadline ??= undefined;
@@ -165,9 +165,9 @@ export function textReporter(target: Sink, style: Style, opts: { live: boolean; 
           return;
       }
     },
-    notice: (text) => write(style.warn(`note: ${t(forOutput(text, opts.redactor))}`)),
+    notice: (text) => write(style.warn(`note: ${t(forOutput(text))}`)),
     result(raw) {
-      const status = forOutput(raw, opts.redactor);
+      const status = forOutput(raw);
       const ok = status.phase === 'Succeeded';
       const last = status.lastAttempt;
       if (last && last.checks.length) {

@@ -2,15 +2,14 @@
 // (a sidecar, `watch cat`, a person) sees either the old or the new document, never
 // half of one. How the path is treated (symlinks followed, anything but a regular file
 // refused, stale temp files removed) is in safe-write.ts.
-import type { Redactor } from '../http/redact.js';
 import type { StatusDocument } from '../status/types.js';
 import { cleanStaleTemps, resolveWriteTarget, safeWriteFile } from './safe-write.js';
 import { forOutput, safeJson } from './sanitize.js';
 
-/** Writes `doc` as pretty JSON to `path` atomically, secrets masked. Throws on I/O errors
+/** Writes `doc` as pretty JSON to `path` atomically, URL credentials masked. Throws on I/O errors
  *  and when the path is neither a regular file nor absent. */
-export function writeStatusFile(path: string, doc: StatusDocument | object, redactor?: Redactor): void {
-  safeWriteFile(path, safeJson(forOutput(doc, redactor), 2) + '\n');
+export function writeStatusFile(path: string, doc: StatusDocument | object): void {
+  safeWriteFile(path, safeJson(forOutput(doc), 2) + '\n');
 }
 
 export interface StatusFileWriter {
@@ -24,7 +23,7 @@ export interface StatusFileWriter {
  * the first I/O error through `onError` (later ones repeat it, so it is reported once).
  * Temp files an earlier, killed run left beside the target are removed first.
  */
-export function createStatusFileWriter(path: string, onError?: (e: Error) => void, redactor?: Redactor): StatusFileWriter {
+export function createStatusFileWriter(path: string, onError?: (e: Error) => void): StatusFileWriter {
   let last = '';
   let reported = false;
   try {
@@ -38,7 +37,7 @@ export function createStatusFileWriter(path: string, onError?: (e: Error) => voi
       const key = JSON.stringify(doc);
       if (key === last) return;
       try {
-        writeStatusFile(path, doc, redactor);
+        writeStatusFile(path, doc);
         last = key;
       } catch (e) {
         if (!reported) {

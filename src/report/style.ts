@@ -1,4 +1,4 @@
-// Colour only where a person is looking: a TTY, unless NO_COLOR is set or --color says otherwise.
+// Colour only where a person is looking: a TTY, unless NO_COLOR is set or --color (or FORCE_COLOR) says otherwise.
 
 export interface Style {
   ok(s: string): string;
@@ -10,6 +10,9 @@ export interface Style {
 
 export function useColor(stream: { isTTY?: boolean }, flag?: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
   if (flag !== undefined) return flag;
+  // FORCE_COLOR as Node reads it: set and not `0`/`false` forces colour on; `0`/`false` off.
+  const forced = env.FORCE_COLOR;
+  if (forced !== undefined) return !(forced === '0' || forced.toLowerCase() === 'false');
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return !!stream.isTTY;
 }

@@ -3,7 +3,6 @@
 // init containers can count on). The kubelet copies it to
 // status.containerStatuses[].state.terminated.message.
 import { accessSync, constants } from 'node:fs';
-import type { Redactor } from '../http/redact.js';
 import { truncateUtf8 } from '../status/conditions.js';
 import type { StatusDocument } from '../status/types.js';
 import { cleanStaleTemps, resolveWriteTarget, safeWriteFile } from './safe-write.js';
@@ -94,19 +93,19 @@ export function defaultTerminationLogPath(env: NodeJS.ProcessEnv = process.env, 
 }
 
 /**
- * Writes the verdict, secrets masked. Never throws: returns the error instead (or undefined
+ * Writes the verdict, URL credentials masked. Never throws: returns the error instead (or undefined
  * on success). Written like the status file (symlinks followed, only a regular file or a
  * new one, temp file + rename); when the folder takes no temp file or the file is a mount
  * point (the kubelet bind-mounts /dev/termination-log), the regular file is written in place.
  */
-export function writeTerminationLog(path: string, doc: StatusDocument, maxBytes = TERMINATION_LOG_LIMIT, redactor?: Redactor): Error | undefined {
+export function writeTerminationLog(path: string, doc: StatusDocument, maxBytes = TERMINATION_LOG_LIMIT): Error | undefined {
   try {
     try {
       cleanStaleTemps(resolveWriteTarget(path).target);
     } catch {
       /* safeWriteFile says what is wrong */
     }
-    safeWriteFile(path, terminationMessage(forOutput(doc, redactor), maxBytes), { inPlaceFallback: true });
+    safeWriteFile(path, terminationMessage(forOutput(doc), maxBytes), { inPlaceFallback: true });
     return undefined;
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));

@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { checkUrl } from '../../index.js';
 import { DEFAULT_TEXT } from '../../plan/defaults.js';
-import { consume, guard, makeReporter, networkOptions, redactorFor, thenRun, type ArgsOf } from '../common.js';
+import { consume, guard, makeReporter, networkOptions, thenRun, type ArgsOf } from '../common.js';
 import { attemptFlags, expectFlag, headerPairs, networkFlags, outputFlags, planInputFrom, scheduleFlags } from '../flags.js';
 
 const CHECK_GROUP = 'Check:';
@@ -51,7 +51,7 @@ export async function checkCommand(a: ArgsOf<typeof builder>): Promise<number> {
         expectHeader: a.expectHeader,
         schedule: planInputFrom(a),
       }),
-    { reporter: makeReporter(a, true, redactorFor(opts)), redactor: redactorFor(opts), statusFile: a.statusFile, terminationLog: a.terminationLog },
+    { reporter: makeReporter(a, true), statusFile: a.statusFile, terminationLog: a.terminationLog },
   );
   return thenRun(code);
 }

@@ -2,7 +2,7 @@
 // until it passes (success threshold) or the deadline.
 import type { Argv } from 'yargs';
 import { poll } from '../../index.js';
-import { consume, guard, makeReporter, networkOptions, redactorFor, thenRun, type ArgsOf } from '../common.js';
+import { consume, guard, makeReporter, networkOptions, thenRun, type ArgsOf } from '../common.js';
 import { attemptFlags, envFrom, networkFlags, outputFlags, planInputFrom, scheduleFlags, scriptFlags } from '../flags.js';
 import { VERDICT_RULES } from '../verdict-help.js';
 
@@ -24,7 +24,7 @@ export async function pollCommand(a: ArgsOf<typeof builder>): Promise<number> {
   const opts = await networkOptions(a, secrets);
   const code = await consume(
     ({ signal, onEvent }) => poll(a.source, { ...opts, signal, onEvent, env, secretSources: a.secretSource, file: a.file, memoryLimitBytes: a.memoryLimit, schedule: planInputFrom(a) }),
-    { reporter: makeReporter(a, true, redactorFor(opts)), redactor: redactorFor(opts), statusFile: a.statusFile, terminationLog: a.terminationLog },
+    { reporter: makeReporter(a, true), statusFile: a.statusFile, terminationLog: a.terminationLog },
   );
   return thenRun(code);
 }

@@ -1,7 +1,7 @@
 // `k6-preflight run <source>`: the script once, in a fresh sandbox, with a verdict.
 import type { Argv } from 'yargs';
 import { runOnce } from '../../index.js';
-import { consume, guard, makeReporter, networkOptions, redactorFor, thenRun, type ArgsOf } from '../common.js';
+import { consume, guard, makeReporter, networkOptions, thenRun, type ArgsOf } from '../common.js';
 import { attemptFlags, envFrom, networkFlags, outputFlags, scriptFlags } from '../flags.js';
 import { VERDICT_RULES } from '../verdict-help.js';
 
@@ -24,7 +24,7 @@ export async function runCommand(a: ArgsOf<typeof builder>): Promise<number> {
   const code = await consume(
     ({ signal, onEvent }) =>
       runOnce(a.source, { ...opts, signal, onEvent, env, secretSources: a.secretSource, file: a.file, memoryLimitBytes: a.memoryLimit, ...(a.timeout !== undefined ? { timeout: a.timeout } : {}) }),
-    { reporter: makeReporter(a, false, redactorFor(opts)), terminationLog: false },
+    { reporter: makeReporter(a, false), terminationLog: false },
   );
   return thenRun(code);
 }

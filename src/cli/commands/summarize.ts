@@ -4,7 +4,8 @@
 import type { Argv } from 'yargs';
 import { readInputFile, readStdin, runnersFrom, type Input } from '../../summarize/input.js';
 import { summarize, summaryText } from '../../summarize/summary.js';
-import { guard, EXIT_FAILED, EXIT_OK, type ArgsOf } from '../common.js';
+import { EXIT_FAILED, EXIT_OK } from '../../errors.js';
+import { guard, type ArgsOf } from '../common.js';
 
 const builder = (c: Argv) =>
   c

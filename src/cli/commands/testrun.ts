@@ -4,7 +4,7 @@
 // the ConfigMap script, on its polling plan. Flags override the block's schedule.
 import type { Argv } from 'yargs';
 import { loadTestRun } from '../../index.js';
-import { consume, guard, makeReporter, networkOptions, redactorFor, thenRun, type ArgsOf } from '../common.js';
+import { consume, guard, makeReporter, networkOptions, thenRun, type ArgsOf } from '../common.js';
 import { attemptFlags, envFrom, headerPairs, networkFlags, outputFlags, planInputFrom, scheduleFlags, scriptFlags } from '../flags.js';
 
 const builder = (c: Argv) =>
@@ -34,7 +34,7 @@ export async function testRunCommand(a: ArgsOf<typeof builder>): Promise<number>
   const opts = await networkOptions(a, secrets);
   const code = await consume(
     ({ signal, onEvent }) => testRun.run({ ...opts, signal, onEvent, env, secretSources: a.secretSource, memoryLimitBytes: a.memoryLimit, headers: a.header, schedule: planInputFrom(a) }),
-    { reporter: makeReporter(a, true, redactorFor(opts)), redactor: redactorFor(opts), statusFile: a.statusFile, terminationLog: a.terminationLog },
+    { reporter: makeReporter(a, true), statusFile: a.statusFile, terminationLog: a.terminationLog },
   );
   return thenRun(code);
 }
