@@ -5,6 +5,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { EXIT_FAILED, EXIT_OK, exitCodeFor, isUsageError } from '../errors.js';
 import type { CommonOptions, PreflightEvent, PreflightRun } from '../index.js';
 import { jsonReporter, textReporter, type Reporter } from '../report/reporter.js';
+import { createRedactor } from '../http/redact.js';
 import { textField } from '../report/sanitize.js';
 import { createStatusFileWriter } from '../report/status-file.js';
 import { createStyle, useColor, type Style } from '../report/style.js';
@@ -121,13 +122,20 @@ export async function consume(
 }
 
 /** Runs a command body and maps what it throws to an exit code with a clear message. */
+const flagRedactor = createRedactor({});
+
+/** An error message for stderr: control characters escaped, URL credentials and secret-looking
+ *  query parameters masked (it may quote a flag or a URL as the user typed it). */
+export const errorText = (message: string): string => textField(flagRedactor.text(message));
+
 export async function guard(body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
-    // The message can quote the script or manifest: shown inert.
-    if (isUsageError(err)) process.stderr.write(`k6-preflight: ${textField((err as Error).message)}\n`);
-    else process.stderr.write(`k6-preflight: internal error: ${textField(String((err as Error)?.stack ?? err))}\n`);
+    // The message can quote the script, the manifest or a URL given on the command line:
+    // shown inert and with credentials masked.
+    if (isUsageError(err)) process.stderr.write(`k6-preflight: ${errorText((err as Error).message)}\n`);
+    else process.stderr.write(`k6-preflight: internal error: ${errorText(String((err as Error)?.stack ?? err))}\n`);
     return exitCodeFor(err);
   }
 }

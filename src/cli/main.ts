@@ -10,6 +10,7 @@ import { registerTestRun } from './commands/testrun.js';
 import { registerSummarize } from './commands/summarize.js';
 import { EXIT_USAGE, isUsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { errorText } from './common.js';
 import { gate, splitGated } from './gate.js';
 import { commandsOf, namesOf, unknownFlagsMessage, usageMessage } from './usage.js';
 
@@ -20,7 +21,7 @@ export async function main(raw = hideBin(process.argv)): Promise<void> {
   let commands: string[] = [];
   let suggestion = '';
   const fail = (msg: string) => {
-    process.stderr.write(`k6-preflight: ${msg}\nRun k6-preflight ${argv[0] && commands.includes(argv[0]) ? `${argv[0]} ` : ''}--help for usage.\n`);
+    process.stderr.write(`k6-preflight: ${errorText(msg)}\nRun k6-preflight ${argv[0] && commands.includes(argv[0]) ? `${argv[0]} ` : ''}--help for usage.\n`);
     process.exit(EXIT_USAGE);
   };
   if (command.length && !/^(run|poll|check|testrun)$/.test(argv[0] ?? '')) {
