@@ -53,6 +53,18 @@ export function parseSize(flag: string, v: string): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
+/** A proxy the engine can dial: http(s)://[user:pass@]host:port (a typo would fail every attempt). */
+function proxyUrl(v: string): string {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw usage('proxy', v, 'not a URL (write it like http://proxy.example.com:3128)');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw usage('proxy', v, 'only http:// and https:// proxies are supported');
+  return v;
+}
+
 function memoryLimit(v: string): number {
   const n = parseSize('memory-limit', v);
   if (n < MIN_MEMORY_BYTES) throw usage('memory-limit', v, "at least 16MiB (the engine's own starting size)");
@@ -136,7 +148,7 @@ export function networkFlags<T>(y: Argv<T>) {
     .option('ca', { group: NETWORK_GROUP, type: 'string', array: true, default: [] as string[], describe: 'PEM file of an extra trusted CA (repeatable)' })
     .option('cert', { group: NETWORK_GROUP, type: 'string', describe: 'PEM client certificate (with --key)' })
     .option('key', { group: NETWORK_GROUP, type: 'string', describe: 'PEM client key (with --cert)' })
-    .option('proxy', { group: NETWORK_GROUP, type: 'string', describe: 'Proxy URL (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)' })
+    .option('proxy', { group: NETWORK_GROUP, type: 'string', coerce: proxyUrl, describe: 'Proxy URL (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)' })
     .option('allow-host', { group: NETWORK_GROUP, type: 'string', array: true, default: [] as string[], describe: 'Only reach these: host, *.domain, IP or CIDR (repeatable); checked on every connect and redirect' })
     .option('max-body', { group: NETWORK_GROUP, type: 'string', default: DEFAULT_TEXT.maxBody, coerce: (v: string) => parseSize('max-body', v), describe: 'Largest response body read' })
     .option('user-agent', { group: NETWORK_GROUP, type: 'string', describe: `User-Agent header (k6 userAgent) [default: ${DEFAULT_USER_AGENT}, what k6 sends]` })

@@ -82,3 +82,17 @@ describe('secrets at the sinks', () => {
     assert.ok(secretForms(SECRET).some((f) => u.search.includes(f)));
   });
 });
+
+describe('usage errors', () => {
+  it('a URL or flag quoted back on stderr has its credentials masked', async () => {
+    const scheme = await cli(['check', 'ftp://user:pl4nted-pw@example.invalid/']);
+    assert.equal(scheme.code, 2);
+    assert.match(scheme.stderr, /ftp:\/\/\*\*\*@example\.invalid/);
+    const port = await cli(['check', 'grpc://user:pl4nted-pw@example.invalid']);
+    assert.equal(port.code, 2);
+    const flag = await cli(['check', 'http://127.0.0.1:9/', '--proxy', 'http://u:pl4nted-pw@proxy:bad']);
+    assert.equal(flag.code, 2, 'a proxy URL that cannot be dialled is a usage error, not a failing attempt');
+    assert.match(flag.stderr, /--proxy "http:\/\/\*\*\*@proxy:bad": not a URL/);
+    for (const r of [scheme, port, flag]) assert.doesNotMatch(r.stdout + r.stderr, /pl4nted-pw/);
+  });
+});
